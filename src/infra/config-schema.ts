@@ -1,0 +1,146 @@
+/** Every setting citystream reads, with its environment variable, default and validation, as data. */
+export type SettingType = 'string' | 'int' | 'number' | 'enum' | 'list' | 'url';
+
+export interface SettingDefinition {
+  key: string;
+  type: SettingType;
+  description: string;
+  default?: unknown;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export const settings = [
+  {
+    key: 'target',
+    type: 'enum',
+    choices: ['local', 'aws'],
+    default: 'local',
+    description: 'where the pipeline runs: embedded engines or AWS',
+  },
+  { key: 'region', type: 'string', default: 'us-east-2', description: 'AWS region (aws target)' },
+  { key: 'profile', type: 'string', description: 'AWS shared-config profile (aws target)' },
+  {
+    key: 'endpoint',
+    type: 'url',
+    description: 'DynamoDB endpoint URL; defaults to the embedded one on the local target',
+  },
+  { key: 'prefix', type: 'string', default: 'citystream-', description: 'prefix of every table name' },
+  {
+    key: 'brokers',
+    type: 'list',
+    default: ['127.0.0.1:9092'],
+    description: 'Kafka bootstrap brokers (host:port, comma-separated)',
+  },
+  { key: 'topic', type: 'string', default: 'city-events', description: 'the events topic' },
+  { key: 'dlqTopic', type: 'string', default: 'city-events.dlq', description: 'the dead-letter topic' },
+  {
+    key: 'group',
+    type: 'string',
+    default: 'citystream-processor',
+    description: 'the processor consumer group',
+  },
+  {
+    key: 'dataDir',
+    type: 'string',
+    default: '.citystream',
+    description: 'where the embedded engines keep their data',
+  },
+  {
+    key: 'dynamoPort',
+    type: 'int',
+    min: 1,
+    max: 65535,
+    default: 8000,
+    description: 'port of the embedded DynamoDB endpoint',
+  },
+  {
+    key: 'brokerPort',
+    type: 'int',
+    min: 1,
+    max: 65535,
+    default: 9092,
+    description: 'port of the embedded broker',
+  },
+  { key: 'apiHost', type: 'string', default: '127.0.0.1', description: 'address the REST API listens on' },
+  { key: 'apiPort', type: 'int', min: 0, max: 65535, default: 8082, description: 'port of the REST API' },
+  {
+    key: 'partitions',
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 6,
+    description: 'partitions of auto-created topics',
+  },
+  {
+    key: 'windowMinutes',
+    type: 'number',
+    min: 0.01,
+    max: 1440,
+    default: 5,
+    description: 'tumbling window size in minutes',
+  },
+  {
+    key: 'watermarkMinutes',
+    type: 'number',
+    min: 0,
+    max: 1440,
+    default: 10,
+    description: 'allowed lateness (watermark delay) in minutes',
+  },
+  {
+    key: 'ttlDays',
+    type: 'int',
+    min: 1,
+    max: 3650,
+    default: 30,
+    description: 'days raw events and alerts are kept',
+  },
+  {
+    key: 'alertSeverities',
+    type: 'list',
+    choices: SEVERITIES,
+    default: ['high', 'critical'],
+    description: 'severities that raise an alert',
+  },
+  {
+    key: 'billingMode',
+    type: 'enum',
+    choices: ['on-demand', 'provisioned'],
+    default: 'on-demand',
+    description: 'DynamoDB billing mode for created tables',
+  },
+] as const satisfies readonly SettingDefinition[];
+
+export type SettingKey = (typeof settings)[number]['key'];
+
+export interface Config {
+  target: 'local' | 'aws';
+  region: string;
+  profile?: string;
+  endpoint?: string;
+  prefix: string;
+  brokers: string[];
+  topic: string;
+  dlqTopic: string;
+  group: string;
+  dataDir: string;
+  dynamoPort: number;
+  brokerPort: number;
+  apiHost: string;
+  apiPort: number;
+  partitions: number;
+  windowMinutes: number;
+  watermarkMinutes: number;
+  ttlDays: number;
+  alertSeverities: string[];
+  billingMode: 'on-demand' | 'provisioned';
+}
+
+/** CITYSTREAM_DLQ_TOPIC for dlqTopic. */
+export function envName(key: string): string {
+  return `CITYSTREAM_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
