@@ -1,0 +1,194 @@
+import { EVENT_TYPES, SEVERITIES, type CityEvent, type EventType, type Severity } from './event.js';
+
+/**
+ * Parses and validates one Kafka message value into a CityEvent.
+ *
+ * A rejected message gets a stable reason code: it goes into the dead-letter topic's `reason` header and
+ * into metrics, so the codes are part of the contract (docs/events.md lists them). Checks run in a fixed
+ * order (size, JSON, then the fields in declaration order) so one message always gets the same reason.
+ * Unknown extra fields are ignored and dropped; the accepted event is canonical (timestamp as ISO UTC with
+ * milliseconds, fields in a fixed order), so two equal events serialise identically.
+ */
+export type ParseResult = { ok: true; event: CityEvent } | { ok: false; reason: string };
+
+export interface ParseOptions {
+  /** The time to judge "in the future" against (epoch ms); defaults to the wall clock. */
+  now?: number;
+  /** How far ahead of `now` an event time may be (ms); default 1 hour. */
+  maxFutureMs?: number;
+  /** Largest accepted message value in bytes; default 64 KiB. */
+  maxBytes?: number;
+}
+
+export const MAX_EVENT_BYTES = 64 * 1024;
+export const MAX_FUTURE_MS = 60 * 60 * 1000;
+export const MAX_CITY_LENGTH = 64;
+export const MAX_ID_LENGTH = 128;
+export const MAX_SOURCE_LENGTH = 256;
+
+/** Reason codes with no field part; field-specific ones are `missing_field:<f>`, `bad_type:<f>`, `bad_value:<f>`. */
+export const REJECT_REASONS = [
+  'oversize',
+  'empty_value',
+  'invalid_json',
+  'not_an_object',
+  'unknown_event_type',
+  'unknown_severity',
+  'bad_timestamp',
+  'timestamp_in_future',
+  'bad_location',
+] as const;
+
+/** The reason the processor gives an event that arrived after its window was final. */
+export const LATE_REASON = 'late';
+
+class Rejection {
+  constructor(readonly reason: string) {}
+}
+
+export function parseEvent(
+  value: Buffer | string | null | undefined,
+  options: ParseOptions = {},
+): ParseResult {
+  const maxBytes = options.maxBytes ?? MAX_EVENT_BYTES;
+  if (value === null || value === undefined) return { ok: false, reason: 'empty_value' };
+  const size = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
+  if (size > maxBytes) return { ok: false, reason: 'oversize' };
+  const text = typeof value === 'string' ? value : value.toString('utf8');
+  if (text.trim() === '') return { ok: false, reason: 'empty_value' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'invalid_json' };
+  }
+  try {
+    return { ok: true, event: validateEvent(parsed, options) };
+  } catch (err) {
+    if (err instanceof Rejection) return { ok: false, reason: err.reason };
+    throw err;
+  }
+}
+
+/** Validates an already-decoded object (the same rules as parseEvent, minus size and JSON). */
+export function validateEvent(input: unknown, options: ParseOptions = {}): CityEvent {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new Rejection('not_an_object');
+  const o = input as Record<string, unknown>;
+  const eventId = requiredString(o, 'event_id');
+  if (eventId.length === 0 || eventId.length > MAX_ID_LENGTH || hasControlChars(eventId))
+    throw new Rejection('bad_value:event_id');
+  const eventType = requiredString(o, 'event_type');
+  if (!(EVENT_TYPES as readonly string[]).includes(eventType)) throw new Rejection('unknown_event_type');
+  const city = requiredString(o, 'city');
+  if (!isSaneCity(city)) throw new Rejection('bad_value:city');
+  const severity = requiredString(o, 'severity');
+  if (!(SEVERITIES as readonly string[]).includes(severity)) throw new Rejection('unknown_severity');
+  const rawTimestamp = requiredString(o, 'timestamp');
+  const time = parseTimestamp(rawTimestamp);
+  if (time === undefined) throw new Rejection('bad_timestamp');
+  const now = options.now ?? Date.now();
+  if (time > now + (options.maxFutureMs ?? MAX_FUTURE_MS)) throw new Rejection('timestamp_in_future');
+  const description = requiredString(o, 'description');
+
+  const event: CityEvent = {
+    event_id: eventId,
+    event_type: eventType as EventType,
+    city,
+    severity: severity as Severity,
+    timestamp: new Date(time).toISOString(),
+    description,
+  };
+  if (o.location !== undefined && o.location !== null) event.location = parseLocation(o.location);
+  if (o.source !== undefined && o.source !== null) {
+    if (typeof o.source !== 'string') throw new Rejection('bad_type:source');
+    if (o.source.length > MAX_SOURCE_LENGTH) throw new Rejection('bad_value:source');
+    event.source = o.source;
+  }
+  return event;
+}
+
+function requiredString(o: Record<string, unknown>, field: string): string {
+  const v = o[field];
+  if (v === undefined || v === null) throw new Rejection(`missing_field:${field}`);
+  if (typeof v !== 'string') throw new Rejection(`bad_type:${field}`);
+  return v;
+}
+
+/** Cities become key parts (`<city>#<type>`, `<city>#<shard>`), so `#` and control characters are refused. */
+function isSaneCity(city: string): boolean {
+  return (
+    city.length > 0 &&
+    city.length <= MAX_CITY_LENGTH &&
+    city.trim() === city &&
+    !city.includes('#') &&
+    !hasControlChars(city)
+  );
+}
+
+function hasControlChars(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(s);
+}
+
+function parseLocation(v: unknown): { lat: number; lon: number } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Rejection('bad_location');
+  const { lat, lon } = v as Record<string, unknown>;
+  if (typeof lat !== 'number' || typeof lon !== 'number') throw new Rejection('bad_location');
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+    throw new Rejection('bad_location');
+  return { lat, lon };
+}
+
+const ISO_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Parses an ISO-8601 date-time to epoch ms, or undefined. A time without an offset is taken as UTC (the
+ * seed's Java producer wrote LocalDateTime strings); digits beyond milliseconds are truncated. Calendar
+ * fields are checked, so `2026-02-30T…` is refused rather than rolled over to March.
+ */
+export function parseTimestamp(text: string): number | undefined {
+  const m = ISO_PATTERN.exec(text.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const check = new Date(local);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return undefined;
+  const zone = m[8];
+  let offsetMinutes = 0;
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const digits = zone.replace(':', '');
+    const hours = Number(digits.slice(1, 3));
+    const minutes = Number(digits.slice(3, 5));
+    if (hours > 23 || minutes > 59) return undefined;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const time = local - offsetMinutes * 60_000;
+  return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : undefined;
+}
+
+/** The canonical message value of an event: fields in a fixed order, optional ones only when present. */
+export function serializeEvent(event: CityEvent): string {
+  const out: Record<string, unknown> = {
+    event_id: event.event_id,
+    event_type: event.event_type,
+    city: event.city,
+    severity: event.severity,
+    timestamp: event.timestamp,
+    description: event.description,
+  };
+  if (event.location) out.location = { lat: event.location.lat, lon: event.location.lon };
+  if (event.source !== undefined) out.source = event.source;
+  return JSON.stringify(out);
+}
