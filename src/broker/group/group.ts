@@ -111,5 +111,7 @@ export class Group {
 }
 
 export function sameProtocols(a: readonly GroupProtocol[], b: readonly GroupProtocol[]): boolean {
-  return a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata));
+  return (
+    a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata))
+  );
 }

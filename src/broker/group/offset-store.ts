@@ -39,7 +39,9 @@ export class OffsetTable {
 
   list(groupId: string): CommittedOffset[] {
     const offsets = [...(this.groups.get(groupId)?.values() ?? [])];
-    return offsets.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    return offsets.sort((a, b) =>
+      a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition,
+    );
   }
 
   groupIds(): string[] {

@@ -1,0 +1,321 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCoordinator, type JoinGroupInput } from '../../../src/broker/group/group-coordinator.js';
+import type { JoinGroupResult } from '../../../src/broker/group/group.js';
+import { MemoryOffsetStore } from '../../../src/broker/group/offset-store.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
+import { FakeClock } from './fake-clock.js';
+
+const SESSION = 10_000;
+const REBALANCE = 30_000;
+const range = { name: 'range', metadata: Buffer.from('range-meta') };
+const roundrobin = { name: 'roundrobin', metadata: Buffer.from('rr-meta') };
+
+function setup(options: { initialRebalanceDelayMs?: number } = {}) {
+  const clock = new FakeClock();
+  let n = 0;
+  const coordinator = new GroupCoordinator({
+    offsets: new MemoryOffsetStore(),
+    clock,
+    newMemberId: (clientId) => `${clientId}-${++n}`,
+    ...options,
+  });
+  return { clock, coordinator };
+}
+
+function joinInput(overrides: Partial<JoinGroupInput> = {}): JoinGroupInput {
+  return {
+    groupId: 'g',
+    memberId: '',
+    groupInstanceId: null,
+    sessionTimeoutMs: SESSION,
+    rebalanceTimeoutMs: REBALANCE,
+    protocolType: 'consumer',
+    protocols: [range],
+    clientId: 'c',
+    clientHost: '/127.0.0.1',
+    requireKnownMemberId: false,
+    ...overrides,
+  };
+}
+
+/** A promise plus a synchronous view of whether it has settled, to assert that a join is still waiting. */
+function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+  let done = false;
+  void promise.then(() => (done = true));
+  return { promise, settled: () => done };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Joins a fresh member and completes the rebalance for a group that has no one else waiting. */
+async function joinAlone(coordinator: GroupCoordinator, clientId = 'c'): Promise<JoinGroupResult> {
+  const joined = await coordinator.joinGroup(joinInput({ clientId }));
+  expect(joined.errorCode).toBe(0);
+  return joined;
+}
+
+describe('Broker > Group > GroupCoordinator', () => {
+  it('gives a first JoinGroup v4+ MEMBER_ID_REQUIRED with an id, then admits that id as leader', async () => {
+    const { coordinator } = setup();
+    const first = await coordinator.joinGroup(joinInput({ requireKnownMemberId: true }));
+    expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
+    expect(first.memberId).toBe('c-1');
+    expect(coordinator.listGroups()).toEqual([{ groupId: 'g', protocolType: '', state: 'Empty' }]);
+
+    const joined = await coordinator.joinGroup(
+      joinInput({ memberId: first.memberId, requireKnownMemberId: true }),
+    );
+    expect(joined).toMatchObject({
+      errorCode: 0,
+      generationId: 1,
+      leader: 'c-1',
+      memberId: 'c-1',
+      protocolName: 'range',
+    });
+    expect(joined.members).toEqual([{ memberId: 'c-1', groupInstanceId: null, metadata: range.metadata }]);
+
+    const synced = await coordinator.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: 'c-1',
+      assignments: [{ memberId: 'c-1', assignment: Buffer.from('all') }],
+    });
+    expect(synced).toEqual({ errorCode: 0, assignment: Buffer.from('all') });
+    expect(coordinator.describeGroup('g')).toMatchObject({ state: 'Stable', protocolName: 'range' });
+  });
+
+  it('rebalances when a second member joins: the first learns it by heartbeat, the leader assigns both', async () => {
+    const { coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
+
+    const bJoin = track(coordinator.joinGroup(joinInput({ clientId: 'b' })));
+    await flush();
+    expect(bJoin.settled()).toBe(false);
+    expect(coordinator.heartbeat('g', 1, a.memberId)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+
+    const aRejoin = await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
+    const b = await bJoin.promise;
+    expect(aRejoin).toMatchObject({ generationId: 2, leader: a.memberId });
+    expect(aRejoin.members.map((m) => m.memberId).sort()).toEqual([a.memberId, b.memberId].sort());
+    expect(b).toMatchObject({ errorCode: 0, generationId: 2, leader: a.memberId, members: [] });
+
+    // The follower's SyncGroup waits for the leader's, which carries everyone's share.
+    const bSync = track(
+      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
+    );
+    await flush();
+    expect(bSync.settled()).toBe(false);
+    const aSync = await coordinator.syncGroup({
+      groupId: 'g',
+      generationId: 2,
+      memberId: a.memberId,
+      assignments: [
+        { memberId: a.memberId, assignment: Buffer.from('p0') },
+        { memberId: b.memberId, assignment: Buffer.from('p1') },
+      ],
+    });
+    expect(aSync.assignment.toString()).toBe('p0');
+    expect((await bSync.promise).assignment.toString()).toBe('p1');
+    expect(coordinator.heartbeat('g', 2, b.memberId)).toBe(ErrorCode.NONE);
+  });
+
+  it('answers heartbeats from unknown members and old generations with their errors', async () => {
+    const { coordinator } = setup();
+    const a = await joinAlone(coordinator);
+    expect(coordinator.heartbeat('g', 1, 'nobody')).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(coordinator.heartbeat('other', 1, a.memberId)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(coordinator.heartbeat('g', 0, a.memberId)).toBe(ErrorCode.ILLEGAL_GENERATION);
+    const sync = await coordinator.syncGroup({
+      groupId: 'g',
+      generationId: 7,
+      memberId: a.memberId,
+      assignments: [],
+    });
+    expect(sync.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
+    const rejoin = await coordinator.joinGroup(joinInput({ memberId: 'stranger' }));
+    expect(rejoin.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
+  it('rebalances the rest of the group when a member leaves', async () => {
+    const { coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
+    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
+    const b = await bJoin;
+    await Promise.all([
+      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
+      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
+    ]);
+
+    expect(coordinator.leaveGroup('g', [a.memberId, 'nobody'])).toEqual([
+      ErrorCode.NONE,
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    ]);
+    expect(coordinator.heartbeat('g', 2, b.memberId)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    const rejoined = await coordinator.joinGroup(joinInput({ memberId: b.memberId, clientId: 'b' }));
+    expect(rejoined).toMatchObject({ generationId: 3, leader: b.memberId });
+    expect(rejoined.members.map((m) => m.memberId)).toEqual([b.memberId]);
+
+    expect(coordinator.leaveGroup('g', [b.memberId])).toEqual([ErrorCode.NONE]);
+    expect(coordinator.describeGroup('g').state).toBe('Dead');
+    expect(coordinator.listGroups()).toEqual([]);
+  });
+
+  it('removes a member whose session times out and rebalances the others', async () => {
+    const { clock, coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
+    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
+    const b = await bJoin;
+    await Promise.all([
+      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
+      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
+    ]);
+
+    // b keeps heartbeating, a goes silent.
+    for (let t = 0; t < SESSION + 2_000; t += 3_000) {
+      clock.advance(3_000);
+      if (coordinator.describeGroup('g').state !== 'Stable') break;
+      expect(coordinator.heartbeat('g', 2, b.memberId)).toBe(ErrorCode.NONE);
+    }
+    expect(coordinator.describeGroup('g').members.map((m) => m.memberId)).toEqual([b.memberId]);
+    expect(coordinator.heartbeat('g', 2, b.memberId)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(coordinator.heartbeat('g', 2, a.memberId)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    const rejoined = await coordinator.joinGroup(joinInput({ memberId: b.memberId, clientId: 'b' }));
+    expect(rejoined).toMatchObject({ generationId: 3, leader: b.memberId });
+  });
+
+  it('drops members that do not rejoin within the rebalance timeout', async () => {
+    const { clock, coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
+    const bJoin = track(coordinator.joinGroup(joinInput({ clientId: 'b', sessionTimeoutMs: 60_000 })));
+    // a heartbeats (so its session stays alive) but never rejoins.
+    for (let t = 0; t < REBALANCE - 3_000; t += 3_000) {
+      clock.advance(3_000);
+      expect(coordinator.heartbeat('g', 1, a.memberId)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    }
+    await flush();
+    expect(bJoin.settled()).toBe(false);
+    clock.advance(3_000);
+    const b = await bJoin.promise;
+    expect(b).toMatchObject({ errorCode: 0, generationId: 2, leader: b.memberId });
+    expect(b.members.map((m) => m.memberId)).toEqual([b.memberId]);
+  });
+
+  it('expires a member id handed out with MEMBER_ID_REQUIRED that never comes back', async () => {
+    const { clock, coordinator } = setup();
+    await coordinator.joinGroup(joinInput({ requireKnownMemberId: true }));
+    clock.advance(SESSION + 1);
+    expect(coordinator.listGroups()).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('chooses the protocol every member supports, by the members’ preference', async () => {
+    const { coordinator } = setup();
+    const a = await coordinator.joinGroup(joinInput({ clientId: 'a', protocols: [range, roundrobin] }));
+    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b', protocols: [roundrobin] }));
+    const aRejoin = await coordinator.joinGroup(
+      joinInput({ memberId: a.memberId, clientId: 'a', protocols: [range, roundrobin] }),
+    );
+    expect(aRejoin.protocolName).toBe('roundrobin');
+    expect(aRejoin.members.find((m) => m.memberId === a.memberId)?.metadata).toEqual(roundrobin.metadata);
+    expect((await bJoin).protocolName).toBe('roundrobin');
+
+    const odd = await coordinator.joinGroup(
+      joinInput({ protocols: [{ name: 'sticky', metadata: Buffer.alloc(0) }] }),
+    );
+    expect(odd.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const otherType = await coordinator.joinGroup(
+      joinInput({ protocolType: 'connect', protocols: [roundrobin] }),
+    );
+    expect(otherType.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  });
+
+  it('refuses session timeouts outside the allowed range and empty group ids', async () => {
+    const { coordinator } = setup();
+    expect((await coordinator.joinGroup(joinInput({ sessionTimeoutMs: 100 }))).errorCode).toBe(
+      ErrorCode.INVALID_SESSION_TIMEOUT,
+    );
+    expect((await coordinator.joinGroup(joinInput({ groupId: '' }))).errorCode).toBe(
+      ErrorCode.INVALID_GROUP_ID,
+    );
+  });
+
+  it('checks generation and membership on commit, and lets a group-less client commit with generation -1', async () => {
+    const { coordinator } = setup();
+    const offsets = [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: null }];
+    expect(await coordinator.commitOffsets('simple', -1, '', offsets)).toBe(ErrorCode.NONE);
+    expect(coordinator.fetchOffsets('simple', [{ topic: 't', partitions: [0, 1] }])).toMatchObject([
+      { partition: 0, offset: 5 },
+      { partition: 1, offset: -1 },
+    ]);
+    expect(coordinator.listGroups()).toEqual([{ groupId: 'simple', protocolType: '', state: 'Empty' }]);
+    expect(await coordinator.commitOffsets('nobody-home', 3, 'x', offsets)).toBe(
+      ErrorCode.ILLEGAL_GENERATION,
+    );
+
+    const a = await joinAlone(coordinator);
+    // Between JoinGroup and SyncGroup the assignment is not known yet: no commits.
+    expect(await coordinator.commitOffsets('g', 1, a.memberId, offsets)).toBe(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
+    await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
+    expect(await coordinator.commitOffsets('g', 1, a.memberId, offsets)).toBe(ErrorCode.NONE);
+    expect(await coordinator.commitOffsets('g', 0, a.memberId, offsets)).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(await coordinator.commitOffsets('g', 1, 'stranger', offsets)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await coordinator.commitOffsets('g', -1, '', offsets)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(coordinator.fetchOffsets('g', null)).toMatchObject([{ topic: 't', partition: 0, offset: 5 }]);
+  });
+
+  it('waits the initial rebalance delay so that members starting together land in one generation', async () => {
+    const { clock, coordinator } = setup({ initialRebalanceDelayMs: 3_000 });
+    const aJoin = track(coordinator.joinGroup(joinInput({ clientId: 'a' })));
+    const bJoin = track(coordinator.joinGroup(joinInput({ clientId: 'b' })));
+    await flush();
+    expect(aJoin.settled()).toBe(false);
+    clock.advance(3_000);
+    const [a, b] = await Promise.all([aJoin.promise, bJoin.promise]);
+    expect(a.generationId).toBe(1);
+    expect(b.generationId).toBe(1);
+    expect(a.members).toHaveLength(2);
+  });
+
+  it('describes members with their client, metadata and assignment', async () => {
+    const { coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    await coordinator.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      assignments: [{ memberId: a.memberId, assignment: Buffer.from('mine') }],
+    });
+    expect(coordinator.describeGroup('g')).toEqual({
+      groupId: 'g',
+      state: 'Stable',
+      protocolType: 'consumer',
+      protocolName: 'range',
+      members: [
+        {
+          memberId: a.memberId,
+          groupInstanceId: null,
+          clientId: 'a',
+          clientHost: '/127.0.0.1',
+          metadata: range.metadata,
+          assignment: Buffer.from('mine'),
+        },
+      ],
+    });
+  });
+
+  it('answers waiting requests and clears every timer on close', async () => {
+    const { clock, coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
+    await coordinator.close();
+    expect((await bJoin).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    expect(clock.pendingTimers).toBe(0);
+    expect(coordinator.heartbeat('g', 1, a.memberId)).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  });
+});
