@@ -73,7 +73,7 @@ interface Item {
 class FakeTable {
   readonly items = new Map<string, Item>();
   update(id: string, partition: number, previous: Contribution | null, next: Contribution): void {
-    const item = this.items.get(id) ?? { entries: new Map(), totals: {} };
+    const item: Item = this.items.get(id) ?? { entries: new Map(), totals: {} };
     const stored = item.entries.get(partition);
     if ((stored?.o ?? null) !== (previous?.o ?? null)) throw new Error(`condition failed on ${id}`);
     for (const [k, d] of Object.entries(countDeltas(previous, next)))
