@@ -1,11 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandModule } from './commands/command.js';
 import { configCommand } from './commands/config.js';
+import { tablesCommand } from './commands/tables.js';
 import { createContext, type CliIO } from './context.js';
 import { ExitCode, formatError, UserError } from './ui/errors.js';
 
 /** Every command citystream has, in the order --help lists them. The one place commands are registered. */
-const commands: CommandModule[] = [configCommand];
+const commands: CommandModule[] = [configCommand, tablesCommand];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('citystream')
