@@ -1,0 +1,3 @@
+export { startApi, type RunningApi, type StartApiOptions } from './server.js';
+export { buildOpenApi } from './openapi.js';
+export { ROUTES, API_PREFIX } from './routes.js';

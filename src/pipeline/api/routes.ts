@@ -1,0 +1,122 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  aggregationRangeProblem,
+  aggregations,
+  cities,
+  citySummary,
+  recentAlerts,
+  recentEvents,
+  stats,
+  type ReadContext,
+} from '../queries/index.js';
+import { invalidParameter } from './api-error.js';
+import {
+  cityParameter,
+  eventTypeParameter,
+  instantParameter,
+  PARAMETERS,
+  type ParameterSpec,
+} from './parameters.js';
+
+/** One GET endpoint under /api/v1, declared as data: the server and the OpenAPI document both read it. */
+export interface RouteSpec {
+  /** fastify form, relative to /api/v1: `/events/:city`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  parameters: ParameterSpec[];
+  /** Name of the response schema in SCHEMAS. */
+  response: string;
+  /** Gets validated values; returns the document to send. */
+  handler(read: ReadContext, values: Record<string, unknown>): Promise<unknown>;
+}
+
+export const API_PREFIX = '/api/v1';
+
+export const ROUTES: RouteSpec[] = [
+  {
+    path: '/health',
+    operationId: 'health',
+    summary: 'Is the API up and DynamoDB reachable? (one DescribeTable; 503 when not)',
+    parameters: [],
+    response: 'Health',
+    async handler(read) {
+      await read.client.send(new DescribeTableCommand({ TableName: read.tables.rawEvents }));
+      return { status: 'ok' };
+    },
+  },
+  {
+    path: '/events/:city',
+    operationId: 'recentEvents',
+    summary: 'The newest events of a city, newest first (expired events excluded)',
+    parameters: [cityParameter('path', 'the city'), PARAMETERS.eventsLimit],
+    response: 'EventList',
+    handler: (read, v) => recentEvents(read, v.city as string, v.limit as number),
+  },
+  {
+    path: '/summary/:city',
+    operationId: 'citySummary',
+    summary: "A city's totals within the TTL: by type, by severity, alerts of the last 24 hours",
+    parameters: [cityParameter('path', 'the city')],
+    response: 'Summary',
+    handler: (read, v) => citySummary(read, v.city as string),
+  },
+  {
+    path: '/alerts',
+    operationId: 'recentAlerts',
+    summary: 'Alerts (high and critical events) of the last hours, newest first',
+    parameters: [
+      cityParameter('query', 'only this city (all cities when absent)'),
+      PARAMETERS.hours,
+      PARAMETERS.alertsLimit,
+    ],
+    response: 'EventList',
+    handler: (read, v) =>
+      recentAlerts(read, {
+        city: v.city as string | undefined,
+        hours: v.hours as number,
+        limit: v.limit as number,
+      }),
+  },
+  {
+    path: '/cities',
+    operationId: 'cities',
+    summary: 'Every city with events within the TTL and its event count, biggest first',
+    parameters: [],
+    response: 'CityList',
+    handler: (read) => cities(read),
+  },
+  {
+    path: '/aggregations',
+    operationId: 'aggregations',
+    summary: '5-minute window aggregates, newest window first',
+    parameters: [
+      cityParameter('query', 'only this city'),
+      eventTypeParameter('event_type'),
+      PARAMETERS.aggregationsLimit,
+      instantParameter('from', 'only windows starting at or after this time'),
+      instantParameter('to', 'only windows starting at or before this time'),
+    ],
+    response: 'AggregationList',
+    handler(read, v) {
+      const query = {
+        city: v.city as string | undefined,
+        type: v.event_type as string | undefined,
+        limit: v.limit as number,
+        from: v.from as string | undefined,
+        to: v.to as string | undefined,
+      };
+      const bad = aggregationRangeProblem(query, read.now ?? new Date());
+      if (bad) throw invalidParameter(bad.parameter, bad.problem);
+      return aggregations(read, query);
+    },
+  },
+  {
+    path: '/stats',
+    operationId: 'stats',
+    summary: 'Totals over all cities within the TTL',
+    parameters: [],
+    response: 'Stats',
+    handler: (read) => stats(read),
+  },
+];
