@@ -38,7 +38,7 @@ for (const ep of dynamoEndpoints()) {
       await createTables(ep.client, { prefix, billing: { mode: 'on-demand' } });
       const tables = tableNames(prefix);
       await putDataSet(ep.client, tables, events);
-      const client = createDynamoClient({ ...ep.config, prefix });
+      const client = createDynamoClient(ep.config);
       sent = recordCommands(client);
       read = { client, tables, now, ttlDays: TTL_DAYS };
     });
