@@ -282,8 +282,10 @@ function cmp(a: string, b: string): number {
 }
 
 /**
- * What the read side should answer, derived from the ground truth. Field names follow docs/data-model.md;
- * the exact envelope of each API response is the read side's, so a test maps these onto it.
+ * What the read side should answer, derived from the ground truth: expectedStats, expectedCities and
+ * expectedSummary have the shapes of the read side's StatsDocument, CityDocument[] and SummaryDocument
+ * (src/pipeline/queries/rollups.ts); the list helpers return table items, which a test maps onto the
+ * documents the API wraps them in.
  */
 export interface TotalsView {
   total_events: number;
@@ -325,13 +327,28 @@ export function expectedCities(
     .sort((a, b) => b.event_count - a.event_count || cmp(a.city, b.city));
 }
 
+/** As the read side's SummaryDocument: one city's totals within the TTL and its alerts of the last 24 hours. */
 export function expectedSummary(
   truth: GroundTruth,
   settings: GroundTruthSettings,
   city: string,
-): TotalsView & { city: string; alerts_24h: number } {
-  const alerts24h = expectedAlerts(truth, settings, { city, hours: 24 }).length;
-  return { city, ...sumRows(visibleRollups(truth, settings, city)), alerts_24h: alerts24h };
+): {
+  city: string;
+  total_events: number;
+  by_type: Record<EventType, number>;
+  by_severity: Record<Severity, number>;
+  alerts_24h: number;
+  last_event_at: string | null;
+} {
+  const totals = sumRows(visibleRollups(truth, settings, city));
+  return {
+    city,
+    total_events: totals.total_events,
+    by_type: totals.by_type,
+    by_severity: totals.by_severity,
+    alerts_24h: expectedAlerts(truth, settings, { city, hours: 24 }).length,
+    last_event_at: totals.last_event_at,
+  };
 }
 
 /** Raw events the table still serves (expires_at > now), newest first; optionally one city's, at most `limit`. */

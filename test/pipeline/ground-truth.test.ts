@@ -154,10 +154,13 @@ describe('ground truth', () => {
       { city: 'Chicago', event_count: 6 },
       { city: 'NYC', event_count: 2 },
     ]);
-    expect(expectedSummary(truth, settings, 'NYC')).toMatchObject({
+    expect(expectedSummary(truth, settings, 'NYC')).toEqual({
       city: 'NYC',
       total_events: 2,
+      by_type: { traffic: 0, weather: 0, incident: 2, construction: 0 },
+      by_severity: { low: 0, medium: 0, high: 1, critical: 1 },
       alerts_24h: 2,
+      last_event_at: '2026-11-22T00:01:00.000Z',
     });
     expect(expectedEvents(truth, settings, { city: 'Chicago', limit: 2 }).map((e) => e.event_id)).toEqual([
       'id-3',
