@@ -1,4 +1,21 @@
 import type { AnyApiHandler, ApiVersionRange } from './protocol/api.js';
+import { apiVersionsHandler } from './protocol/api-versions/handler.js';
+import { createTopicsHandler } from './protocol/create-topics/handler.js';
+import { deleteTopicsHandler } from './protocol/delete-topics/handler.js';
+import { describeGroupsHandler } from './protocol/describe-groups/handler.js';
+import { fetchHandler } from './protocol/fetch/handler.js';
+import { findCoordinatorHandler } from './protocol/find-coordinator/handler.js';
+import { heartbeatHandler } from './protocol/heartbeat/handler.js';
+import { initProducerIdHandler } from './protocol/init-producer-id/handler.js';
+import { joinGroupHandler } from './protocol/join-group/handler.js';
+import { leaveGroupHandler } from './protocol/leave-group/handler.js';
+import { listGroupsHandler } from './protocol/list-groups/handler.js';
+import { listOffsetsHandler } from './protocol/list-offsets/handler.js';
+import { metadataHandler } from './protocol/metadata/handler.js';
+import { offsetCommitHandler } from './protocol/offset-commit/handler.js';
+import { offsetFetchHandler } from './protocol/offset-fetch/handler.js';
+import { produceHandler } from './protocol/produce/handler.js';
+import { syncGroupHandler } from './protocol/sync-group/handler.js';
 
 /**
  * The ONE list of APIs the broker speaks. The server dispatches on it and ApiVersions advertises exactly
@@ -10,7 +27,24 @@ import type { AnyApiHandler, ApiVersionRange } from './protocol/api.js';
  */
 export const apiHandlers: readonly AnyApiHandler[] = [
   // -- core (broker-core) --
+  produceHandler,
+  fetchHandler,
+  listOffsetsHandler,
+  metadataHandler,
+  apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  initProducerIdHandler,
   // -- groups (broker-groups) --
+  findCoordinatorHandler,
+  joinGroupHandler,
+  syncGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
 ];
 
 /** The advertised ranges, derived from the registrations; throws on a gap or a duplicate api key. */

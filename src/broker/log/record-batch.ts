@@ -1,0 +1,154 @@
+import { gunzipSync } from 'node:zlib';
+import { ProtocolError } from '../protocol/protocol-error.js';
+import { Reader } from '../protocol/reader.js';
+import { crc32c } from './crc32c.js';
+
+/**
+ * RecordBatch v2, the unit the log stores (as received, with the broker's base offset written in):
+ *
+ * baseOffset: int64               0
+ * batchLength: int32              8   bytes after this field
+ * partitionLeaderEpoch: int32    12
+ * magic: int8 (= 2)              16
+ * crc: uint32                    17   CRC-32C of everything from attributes to the end
+ * attributes: int16              21   bits 0-2 compression, 3 timestamp type, 4 transactional, 5 control
+ * lastOffsetDelta: int32         23
+ * baseTimestamp: int64           27
+ * maxTimestamp: int64            35
+ * producerId: int64              43
+ * producerEpoch: int16           51
+ * baseSequence: int32            53
+ * records: [Record]              57   int32 count, then the records (compressed as a whole if bit 0-2 set)
+ */
+export const BATCH_HEADER_BYTES = 61;
+export const LOG_OVERHEAD = 12; // baseOffset + batchLength
+const CRC_START = 21;
+
+export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
+
+export interface BatchHeader {
+  baseOffset: number;
+  /** Whole batch size in bytes, LOG_OVERHEAD included. */
+  size: number;
+  magic: number;
+  crc: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
+}
+
+export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
+  return {
+    baseOffset: Number(buf.readBigInt64BE(at)),
+    size: LOG_OVERHEAD + buf.readInt32BE(at + 8),
+    magic: buf.readInt8(at + 16),
+    crc: buf.readUInt32BE(at + 17),
+    attributes: buf.readInt16BE(at + 21),
+    lastOffsetDelta: buf.readInt32BE(at + 23),
+    baseTimestamp: Number(buf.readBigInt64BE(at + 27)),
+    maxTimestamp: Number(buf.readBigInt64BE(at + 35)),
+    producerId: buf.readBigInt64BE(at + 43),
+    producerEpoch: buf.readInt16BE(at + 51),
+    baseSequence: buf.readInt32BE(at + 53),
+    recordCount: buf.readInt32BE(at + 57),
+  };
+}
+
+/** Writes the broker-assigned base offset; neither it nor the leader epoch is covered by the CRC. */
+export function setBaseOffset(batch: Buffer, baseOffset: number): void {
+  batch.writeBigInt64BE(BigInt(baseOffset), 0);
+  batch.writeInt32BE(0, 12);
+}
+
+/** True when the CRC stored in the batch matches its bytes. */
+export function crcMatches(batch: Buffer): boolean {
+  return batch.readUInt32BE(17) === crc32c(batch, CRC_START, batch.length);
+}
+
+/**
+ * Splits the records field of a Produce request into batches and validates each: magic 2, length within
+ * the field, CRC, a consistent record count (records parsed for uncompressed and gzip batches; other
+ * codecs are stored opaque). Throws BatchValidationError, which the Produce handler turns into an error
+ * code for that partition.
+ */
+export function splitAndValidate(records: Buffer, maxUncompressedBytes: number): Buffer[] {
+  const batches: Buffer[] = [];
+  let at = 0;
+  while (at < records.length) {
+    if (records.length - at < BATCH_HEADER_BYTES)
+      throw new BatchValidationError('CORRUPT_MESSAGE', 'short batch');
+    const size = LOG_OVERHEAD + records.readInt32BE(at + 8);
+    if (size < BATCH_HEADER_BYTES || at + size > records.length)
+      throw new BatchValidationError('CORRUPT_MESSAGE', `batch length ${size} runs past the records`);
+    const batch = records.subarray(at, at + size);
+    validateBatch(batch, maxUncompressedBytes);
+    batches.push(batch);
+    at += size;
+  }
+  if (batches.length === 0) throw new BatchValidationError('CORRUPT_MESSAGE', 'no record batch');
+  return batches;
+}
+
+export class BatchValidationError extends Error {
+  constructor(
+    readonly errorName: 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function validateBatch(batch: Buffer, maxUncompressedBytes: number): void {
+  const h = readBatchHeader(batch);
+  if (h.magic !== 2) throw new BatchValidationError('UNSUPPORTED_FOR_MESSAGE_FORMAT', `magic ${h.magic}`);
+  if (!crcMatches(batch)) throw new BatchValidationError('CORRUPT_MESSAGE', 'CRC-32C mismatch');
+  if (h.recordCount < 0 || h.lastOffsetDelta !== h.recordCount - 1)
+    throw new BatchValidationError(
+      'INVALID_RECORD',
+      `count ${h.recordCount}, lastOffsetDelta ${h.lastOffsetDelta}`,
+    );
+  if ((h.attributes & 0x30) !== 0)
+    throw new BatchValidationError('UNSUPPORTED_FOR_MESSAGE_FORMAT', 'transactional and control batches');
+  const codec = h.attributes & 0x07;
+  let body: Buffer;
+  if (codec === Compression.none) body = batch.subarray(BATCH_HEADER_BYTES);
+  else if (codec === Compression.gzip)
+    body = gunzipBounded(batch.subarray(BATCH_HEADER_BYTES), maxUncompressedBytes);
+  else return; // snappy, lz4, zstd: stored as received
+  countRecords(body, h.recordCount);
+}
+
+function gunzipBounded(data: Buffer, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(data, { maxOutputLength: maxBytes });
+  } catch (err) {
+    throw new BatchValidationError('CORRUPT_MESSAGE', `gzip: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Record => length:varint attributes:int8 timestampDelta:varlong offsetDelta:varint key:varbytes
+ *           value:varbytes headers:[key:varstring value:varbytes] (varint count)
+ * Walks the records' framing only; the broker never needs their contents.
+ */
+function countRecords(body: Buffer, expected: number): void {
+  const r = new Reader(body);
+  let count = 0;
+  try {
+    while (r.remaining > 0) {
+      const length = r.varint();
+      if (length < 0) throw new ProtocolError('negative record length');
+      r.raw(length);
+      count++;
+    }
+  } catch (err) {
+    throw new BatchValidationError('CORRUPT_MESSAGE', `records: ${(err as Error).message}`);
+  }
+  if (count !== expected)
+    throw new BatchValidationError('INVALID_RECORD', `${count} records, header says ${expected}`);
+}

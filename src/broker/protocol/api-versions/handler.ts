@@ -1,0 +1,11 @@
+import type { ApiHandler } from '../api.js';
+import { ErrorCode } from '../error-codes.js';
+import { apiVersionsApi, type ApiVersionsRequest, type ApiVersionsResponse } from './index.js';
+
+/** Advertises exactly the versions registered in apis.ts (computed once at start). */
+export const apiVersionsHandler: ApiHandler<ApiVersionsRequest, ApiVersionsResponse> = {
+  api: apiVersionsApi,
+  async handle(_request, ctx) {
+    return { errorCode: ErrorCode.NONE, apiKeys: ctx.broker.apiVersions, throttleTimeMs: 0 };
+  },
+};
