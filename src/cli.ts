@@ -1,12 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandModule } from './commands/command.js';
 import { configCommand } from './commands/config.js';
+import { queryCommand } from './commands/query.js';
+import { serveCommand } from './commands/serve.js';
 import { tablesCommand } from './commands/tables.js';
 import { createContext, type CliIO } from './context.js';
 import { ExitCode, formatError, UserError } from './ui/errors.js';
 
 /** Every command citystream has, in the order --help lists them. The one place commands are registered. */
-const commands: CommandModule[] = [configCommand, tablesCommand];
+const commands: CommandModule[] = [configCommand, tablesCommand, queryCommand, serveCommand];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('citystream')

@@ -1,0 +1,84 @@
+import { Command, Option } from 'commander';
+import { formatError, UserError } from '../ui/errors.js';
+import { type CommandModule, withExamples } from './command.js';
+import { intInRange } from './option-parsers.js';
+
+/**
+ * `citystream serve`: the REST API on its own, until SIGINT/SIGTERM (ctx.signal). `citystream up` starts
+ * the same server (startApi) next to the embedded engines.
+ */
+export const serveCommand: CommandModule = {
+  name: 'serve',
+  register(program, services) {
+    const cmd = new Command('serve')
+      .description(
+        'serve the REST API (/api/v1: health, events, summary, alerts, cities, aggregations, stats)',
+      )
+      .addOption(
+        new Option('--port <port>', 'port to listen on (0: any free port)').argParser(intInRange(0, 65535)),
+      )
+      .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)')
+      .action(async (opts: { port?: number; host?: string }, self: Command) => {
+        const ctx = await services.context(self, { apiPort: opts.port, apiHost: opts.host });
+        const [{ createDynamoClient }, { startApi }, { DescribeTableCommand }, { tableNames }] =
+          await Promise.all([
+            import('../infra/dynamodb.js'),
+            import('../pipeline/api/index.js'),
+            import('@aws-sdk/client-dynamodb'),
+            import('../pipeline/table-definitions.js'),
+          ]);
+        const client = createDynamoClient(ctx.config);
+        try {
+          const api = await startApi({
+            client,
+            config: ctx.config,
+            host: ctx.config.apiHost,
+            port: ctx.config.apiPort,
+            log: ctx.debug ? (line) => ctx.out.info(line) : undefined,
+            reportBug: (err) => ctx.out.info(formatError(err, ctx.debug)),
+          }).catch((err: unknown) => {
+            throw listenError(err, ctx.config.apiHost, ctx.config.apiPort);
+          });
+          const base = `${api.url}/api/v1`;
+          ctx.out.result({ url: base, openapi: `${base}/openapi.json` }, () => `API listening on ${base}`);
+          ctx.out.info(`OpenAPI document: ${base}/openapi.json; press Ctrl-C to stop`);
+          // Serve anyway (the API answers 503 until DynamoDB is there), but say what is missing now.
+          await client
+            .send(new DescribeTableCommand({ TableName: tableNames(ctx.config.prefix).rawEvents }))
+            .catch((err: unknown) => ctx.out.warn(formatError(err, false).replace(/^Error: /, '')));
+          await stopped(ctx.signal);
+          ctx.out.info('stopping the API: finishing requests in flight');
+          await api.close();
+          ctx.out.info('API stopped');
+        } finally {
+          client.destroy();
+        }
+      });
+    withExamples(cmd, [
+      'citystream serve',
+      'citystream serve --port 9090 --host 0.0.0.0',
+      'curl -s http://127.0.0.1:8082/api/v1/stats',
+    ]);
+    program.addCommand(cmd);
+  },
+};
+
+function stopped(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE')
+    return new UserError(`${host}:${port} is already in use`, {
+      hint: 'stop what listens there (another `citystream serve` or `up`?) or pick another --port',
+      cause: err,
+    });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
+    return new UserError(`cannot listen on ${host}:${port} (${code})`, {
+      hint: 'check --host (an address of this machine) and --port (above 1023 without privileges)',
+      cause: err,
+    });
+  return err;
+}
