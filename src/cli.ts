@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandModule } from './commands/command.js';
+import { brokerCommand } from './commands/broker.js';
 import { configCommand } from './commands/config.js';
+import { lagCommand } from './commands/lag.js';
+import { produceCommand } from './commands/produce.js';
 import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
 import { tablesCommand } from './commands/tables.js';
@@ -8,7 +11,15 @@ import { createContext, type CliIO } from './context.js';
 import { ExitCode, formatError, UserError } from './ui/errors.js';
 
 /** Every command citystream has, in the order --help lists them. The one place commands are registered. */
-const commands: CommandModule[] = [configCommand, tablesCommand, queryCommand, serveCommand];
+const commands: CommandModule[] = [
+  configCommand,
+  brokerCommand,
+  tablesCommand,
+  queryCommand,
+  serveCommand,
+  produceCommand,
+  lagCommand,
+];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('citystream')

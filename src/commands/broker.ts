@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { UserError } from '../ui/errors.js';
+import { type CommandModule, withExamples } from './command.js';
+import { intInRange, numberInRange, oneOf } from './option-parsers.js';
+
+interface BrokerFlags {
+  port?: number;
+  host: string;
+  dataDir?: string;
+  partitions?: number;
+  fsync: 'always' | 'interval' | 'never';
+  retentionHours: number;
+}
+
+/**
+ * `citystream broker`: the embedded Kafka-protocol broker on its own, until SIGINT/SIGTERM (ctx.signal).
+ * `citystream up` starts the same broker (startBroker) next to the other engines.
+ */
+export const brokerCommand: CommandModule = {
+  name: 'broker',
+  register(program, services) {
+    const cmd = new Command('broker')
+      .description('run the embedded single-node Kafka-protocol broker (for kafkajs, kcat and librdkafka)')
+      .addOption(
+        new Option(
+          '--port <port>',
+          'port to listen on (0: any free port; default: setting brokerPort, 9092)',
+        ).argParser(intInRange(0, 65535)),
+      )
+      .option('--host <address>', 'address to listen on and advertise', '127.0.0.1')
+      .option(
+        '--data-dir <dir>',
+        'where the log lives (default: <dataDir setting>/kafka, i.e. .citystream/kafka)',
+      )
+      .addOption(
+        new Option(
+          '--partitions <n>',
+          'partitions of auto-created topics (default: setting partitions, 6)',
+        ).argParser(intInRange(1, 1000)),
+      )
+      .addOption(
+        new Option(
+          '--fsync <policy>',
+          'always: fsync before acknowledging; interval: every second; never: leave it to the OS',
+        )
+          .argParser(oneOf(['always', 'interval', 'never']))
+          .default('always'),
+      )
+      .addOption(
+        new Option('--retention-hours <h>', 'delete log segments older than this')
+          .argParser(numberInRange(0.01, 24 * 365))
+          .default(24),
+      )
+      .action(async (flags: BrokerFlags, self: Command) => {
+        const ctx = await services.context(self, { partitions: flags.partitions });
+        const { startBroker } = await import('../broker/broker.js');
+        const dataDir = path.resolve(ctx.io.cwd, flags.dataDir ?? path.join(ctx.config.dataDir, 'kafka'));
+        const port = flags.port ?? ctx.config.brokerPort;
+        const broker = await startBroker({
+          host: flags.host,
+          port,
+          dataDir,
+          partitions: ctx.config.partitions,
+          fsync: flags.fsync,
+          retentionMs: Math.round(flags.retentionHours * 3600 * 1000),
+          log: (line) => ctx.out.info(`broker: ${line}`),
+        }).catch((err: unknown) => {
+          throw listenError(err, flags.host, port);
+        });
+        ctx.out.result(
+          { bootstrap: broker.bootstrap, host: broker.host, port: broker.port, dataDir },
+          () => `broker listening on ${broker.bootstrap} (data in ${dataDir})`,
+        );
+        ctx.out.info('press Ctrl-C to stop');
+        await stopped(ctx.signal);
+        ctx.out.info('stopping the broker: closing connections and syncing the log');
+        await broker.close();
+        ctx.out.info('broker stopped');
+      });
+    withExamples(cmd, [
+      'citystream broker',
+      'citystream broker --port 19092 --data-dir /tmp/kafka --partitions 3',
+      'kcat -b 127.0.0.1:9092 -L',
+    ]);
+    program.addCommand(cmd);
+  },
+};
+
+function stopped(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as { code?: string }).code;
+  if (code === 'EADDRINUSE')
+    return new UserError(`${host}:${port} is already in use`, {
+      hint: 'stop what listens there (another broker or Kafka?) or pick another --port',
+      cause: err,
+    });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
+    return new UserError(`cannot listen on ${host}:${port} (${code})`, {
+      hint: 'check --host (an address of this machine) and --port (above 1023 without privileges)',
+      cause: err,
+    });
+  if (code === 'ENOTDIR' || code === 'EROFS' || code === 'EEXIST')
+    return new UserError(`cannot use the data directory (${code})`, {
+      hint: 'pick another --data-dir',
+      cause: err,
+    });
+  return err;
+}
