@@ -1,0 +1,8 @@
+/*
+ * DescribeGroups Request (Version: 2) => [groups]
+ * DescribeGroups Response (Version: 2) => throttle_time_ms [groups]
+ *   (same layouts as v1)
+ */
+import { v1 } from './v1.js';
+
+export const v2 = v1;

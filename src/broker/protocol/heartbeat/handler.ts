@@ -1,0 +1,9 @@
+import type { ApiHandler } from '../api.js';
+import { heartbeatApi, type HeartbeatRequest, type HeartbeatResponse } from './index.js';
+
+export const heartbeatHandler: ApiHandler<HeartbeatRequest, HeartbeatResponse> = {
+  api: heartbeatApi,
+  async handle(request, { broker }) {
+    return { errorCode: broker.groups.heartbeat(request.groupId, request.generationId, request.memberId) };
+  },
+};

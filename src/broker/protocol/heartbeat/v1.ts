@@ -1,0 +1,18 @@
+/*
+ * Heartbeat Request (Version: 1) => group_id generation_id member_id
+ *   (same layout as v0)
+ *
+ * Heartbeat Response (Version: 1) => throttle_time_ms error_code
+ *   throttle_time_ms => INT32
+ *   error_code => INT16
+ */
+import type { ApiVersionCodec } from '../api.js';
+import type { HeartbeatRequest, HeartbeatResponse } from './index.js';
+import { v0 } from './v0.js';
+
+export const v1: ApiVersionCodec<HeartbeatRequest, HeartbeatResponse> = {
+  decodeRequest: v0.decodeRequest,
+  encodeResponse(w, res) {
+    w.int32(0).int16(res.errorCode);
+  },
+};

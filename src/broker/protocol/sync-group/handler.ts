@@ -1,0 +1,9 @@
+import type { ApiHandler } from '../api.js';
+import { syncGroupApi, type SyncGroupRequest, type SyncGroupResponse } from './index.js';
+
+export const syncGroupHandler: ApiHandler<SyncGroupRequest, SyncGroupResponse> = {
+  api: syncGroupApi,
+  async handle(request, { broker }) {
+    return broker.groups.syncGroup(request);
+  },
+};
