@@ -103,12 +103,25 @@ export function translateDynamoError(err: unknown, config: DynamoTarget, table?:
   return err;
 }
 
-/** Throttling and server-side failures: worth retrying with backoff. */
+/** Throttling and server-side failures (also once translated to a ServiceError): worth retrying with backoff. */
 export function isRetryableDynamoError(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+  const e = err as { name?: string } | null;
   if (isRetryableName(e?.name ?? '')) return true;
-  const status = e?.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 500;
+  return httpStatusOf(err) >= 500;
+}
+
+/** The HTTP status of a failed request, looking through translated errors to their cause; 0 if none. */
+export function httpStatusOf(err: unknown): number {
+  for (
+    let e = err as { $metadata?: { httpStatusCode?: number }; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (typeof e !== 'object') break;
+    const status = e.$metadata?.httpStatusCode;
+    if (status !== undefined) return status;
+  }
+  return 0;
 }
 
 function isRetryableName(name: string): boolean {
