@@ -1,0 +1,157 @@
+/**
+ * The read side end to end, on both DynamoDB endpoints: a known data set written through the pipeline's
+ * writers, then every `citystream query` subcommand (in-process, --json) and every REST endpoint checked
+ * against the exact expected document, and the API's DynamoDB traffic checked for Query-only reads.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoClient } from '../../src/infra/dynamodb.js';
+import { startApi, type RunningApi } from '../../src/pipeline/api/index.js';
+import { tableNames } from '../../src/pipeline/table-definitions.js';
+import { createTables } from '../../src/pipeline/tables.js';
+import { runCliRaw } from '../support/cli.js';
+import { configFor, dynamoEndpoints, freshPrefix } from '../support/dynamo-endpoints.js';
+import { READ_COMMANDS, recordCommands } from '../pipeline/queries/command-recorder.js';
+import {
+  expectedAggregations,
+  expectedAlerts,
+  expectedCities,
+  expectedEvents,
+  expectedStats,
+  expectedSummary,
+} from '../pipeline/queries/expected-answers.js';
+import { buildDataSet, TTL_DAYS } from '../pipeline/queries/read-data-set.js';
+import { finalBefore, writeThroughWriters } from '../pipeline/queries/writer-fixture.js';
+
+for (const ep of dynamoEndpoints()) {
+  describe.skipIf(ep.skip)(`read side end to end on ${ep.name}`, () => {
+    const now = new Date();
+    const events = buildDataSet(now);
+    const prefix = freshPrefix('e2e');
+    const isFinal = (w: { window_end: string }) => Date.parse(w.window_end) <= finalBefore(now);
+    let api: RunningApi;
+    let sent: string[];
+    let cwd: string;
+
+    beforeAll(async () => {
+      cwd = await mkdtemp(join(tmpdir(), 'citystream-read-'));
+      await createTables(ep.client, { prefix, billing: { mode: 'on-demand' } });
+      await writeThroughWriters(ep.client, tableNames(prefix), events, now);
+      const config = configFor(ep.endpoint, { prefix });
+      const client = createDynamoClient(config);
+      sent = recordCommands(client);
+      api = await startApi({ client, config, host: '127.0.0.1', port: 0 });
+    });
+
+    afterAll(async () => {
+      await api?.close();
+      if (cwd) await rm(cwd, { recursive: true, force: true });
+    });
+
+    /** `citystream <args> --json` in-process against this endpoint and prefix; the parsed document. */
+    async function cli(...args: string[]): Promise<unknown> {
+      const { stdout } = await runCliRaw([...args, '--json', '--endpoint', ep.endpoint, '--prefix', prefix], {
+        cwd,
+      });
+      return JSON.parse(stdout);
+    }
+
+    async function http(path: string): Promise<unknown> {
+      const res = await fetch(`${api.url}/api/v1${path}`);
+      expect(res.status, path).toBe(200);
+      return res.json();
+    }
+
+    /** Each case: the CLI arguments, the API path, and the exact document both must print. */
+    const cases = (): Array<[string[], string, unknown]> => {
+      const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+      const quarterAgo = new Date(now.getTime() - 15 * 60_000).toISOString();
+      const agg = (q: Parameters<typeof expectedAggregations>[2]) =>
+        expectedAggregations(events, now, q, TTL_DAYS, isFinal);
+      return [
+        [['query', 'events', 'NYC'], '/events/NYC', expectedEvents(events, now, 'NYC', 20)],
+        [
+          ['query', 'events', 'NYC', '--limit', '2'],
+          '/events/NYC?limit=2',
+          expectedEvents(events, now, 'NYC', 2),
+        ],
+        [['query', 'events', 'San Jose'], '/events/San%20Jose', expectedEvents(events, now, 'San Jose', 20)],
+        [['query', 'events', 'Nowhere'], '/events/Nowhere', { count: 0, items: [] }],
+        [['query', 'summary', 'NYC'], '/summary/NYC', expectedSummary(events, now, 'NYC')],
+        [['query', 'summary', 'LA'], '/summary/LA', expectedSummary(events, now, 'LA')],
+        [['query', 'alerts'], '/alerts', expectedAlerts(events, now, { hours: 24 })],
+        [
+          ['query', 'alerts', '--hours', '48'],
+          '/alerts?hours=48',
+          expectedAlerts(events, now, { hours: 48 }),
+        ],
+        [
+          ['query', 'alerts', '--city', 'NYC', '--hours', '1'],
+          '/alerts?city=NYC&hours=1',
+          expectedAlerts(events, now, { city: 'NYC', hours: 1 }),
+        ],
+        [['query', 'cities'], '/cities', expectedCities(events, now)],
+        [['query', 'stats'], '/stats', expectedStats(events, now)],
+        [['query', 'aggregations'], '/aggregations', agg({ limit: 10 })],
+        [
+          ['query', 'aggregations', '--city', 'NYC', '--type', 'traffic', '--limit', '5'],
+          '/aggregations?city=NYC&event_type=traffic&limit=5',
+          agg({ city: 'NYC', type: 'traffic', limit: 5 }),
+        ],
+        [['query', 'aggregations', '--city', 'LA'], '/aggregations?city=LA', agg({ city: 'LA', limit: 10 })],
+        [
+          ['query', 'aggregations', '--type', 'traffic', '--limit', '3'],
+          '/aggregations?event_type=traffic&limit=3',
+          agg({ type: 'traffic', limit: 3 }),
+        ],
+        [
+          ['query', 'aggregations', '--from', hourAgo, '--to', quarterAgo],
+          `/aggregations?from=${hourAgo}&to=${quarterAgo}`,
+          agg({ limit: 10, from: hourAgo, to: quarterAgo }),
+        ],
+      ];
+    };
+
+    it('the data set is what the expectations say (a guard against a vacuous oracle)', () => {
+      expect(expectedStats(events, now)).toMatchObject({ total_events: 10, total_alerts: 5 });
+      expect(expectedAlerts(events, now, { city: 'NYC', hours: 24 }).count).toBe(3);
+      const windows = expectedAggregations(events, now, { limit: 1000 }, TTL_DAYS, isFinal).items;
+      expect(windows.some((w) => w.final) && windows.some((w) => !w.final)).toBe(true);
+    });
+
+    it('every query subcommand prints the exact expected document with --json', async () => {
+      for (const [args, , expected] of cases()) expect(await cli(...args), args.join(' ')).toEqual(expected);
+    });
+
+    it('every REST endpoint answers the exact expected document, the same as the CLI', async () => {
+      for (const [, path, expected] of cases()) expect(await http(path), path).toEqual(expected);
+      expect(await http('/health')).toEqual({ status: 'ok' });
+    });
+
+    it('alerts that share a timestamp all come back, and expired items never do', async () => {
+      const alerts = (await http('/alerts?city=NYC&hours=720')) as { items: Array<{ event_id: string }> };
+      expect(alerts.items.map((a) => a.event_id.slice(-2))).toEqual(['02', '04', '03']);
+      const events12 = (await http('/events/NYC?limit=1000')) as { count: number };
+      expect(events12.count).toBe(6); // the 7th NYC event is 40 days old
+    });
+
+    it('prints tables without --json', async () => {
+      const { stdout } = await runCliRaw(['query', 'cities', '--endpoint', ep.endpoint, '--prefix', prefix], {
+        cwd,
+      });
+      expect(stdout).toMatch(/NYC\s*│\s*6/);
+      const stats = await runCliRaw(['query', 'stats', '--endpoint', ep.endpoint, '--prefix', prefix], {
+        cwd,
+      });
+      expect(stats.stdout).toMatch(/events\s*│\s*10/);
+    });
+
+    it('the API read only with Query, GetItem and BatchGetItem (and DescribeTable for health)', () => {
+      expect(sent).toContain('QueryCommand');
+      expect(sent.filter((n) => !READ_COMMANDS.has(n) && n !== 'DescribeTableCommand')).toEqual([]);
+      expect(sent.filter((n) => n === 'DescribeTableCommand')).toHaveLength(1);
+    });
+  });
+}
