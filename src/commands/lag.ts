@@ -1,0 +1,73 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { UserError } from '../ui/errors.js';
+import { renderTable } from '../ui/table.js';
+import { type CommandModule, withExamples } from './command.js';
+
+interface LagFlags {
+  group?: string;
+  topic?: string[];
+}
+
+export const lagCommand: CommandModule = {
+  name: 'lag',
+  register(program, services) {
+    const cmd = new Command('lag')
+      .description("a consumer group's committed offset, log end and lag per partition")
+      .option('--group <id>', 'consumer group (default: the processor group, citystream-processor)')
+      .option('--topic <name...>', "only these topics (default: the group's topics, else the events topic)")
+      .action(async (opts: LagFlags, self: Command) => {
+        const ctx = await services.context(self, { group: opts.group });
+        await runLag(ctx, opts);
+      });
+    withExamples(cmd, [
+      'citystream lag',
+      'citystream lag --group my-consumers --topic city-events',
+      'citystream lag --json | jq .total_lag',
+      'citystream lag --brokers b-1.msk.example:9092',
+    ]);
+    program.addCommand(cmd);
+  },
+};
+
+async function runLag(ctx: Context, opts: LagFlags): Promise<void> {
+  const { assertBrokerReachable, kafkaFromConfig, translateKafkaError } = await import('../infra/kafka.js');
+  const { fetchGroupLag } = await import('../pipeline/lag.js');
+  await assertBrokerReachable(ctx.config);
+  const kafka = kafkaFromConfig(ctx.config, {
+    clientId: 'citystream-lag',
+    debug: ctx.debug,
+    logTo: ctx.io.stderr,
+  });
+  const group = ctx.config.group;
+  let lag;
+  try {
+    lag = await fetchGroupLag(kafka, { group, topics: opts.topic, fallbackTopics: [ctx.config.topic] });
+  } catch (err) {
+    throw translateKafkaError(err, ctx.config, 'offset lookup');
+  }
+  if (lag === undefined)
+    throw new UserError(`consumer group "${group}" not found: it has no members and no committed offsets`, {
+      hint: 'check --group; `citystream process` creates the processor group when it first commits',
+    });
+  const document = {
+    group: lag.group,
+    state: lag.state ?? null,
+    partitions: lag.partitions.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      committed_offset: p.committed,
+      log_start_offset: p.logStart,
+      log_end_offset: p.logEnd,
+      lag: p.lag,
+    })),
+    total_lag: lag.totalLag,
+  };
+  ctx.out.result(document, () => {
+    const rows = lag.partitions.map((p) => [p.topic, p.partition, p.committed ?? '-', p.logEnd, p.lag]);
+    const total = lag.partitions.reduce((s, p) => s + p.logEnd, 0);
+    if (rows.length > 0) rows.push(['total', '', '', total, lag.totalLag]);
+    const table = renderTable(['topic', 'partition', 'committed', 'log end', 'lag'], rows, '(no partitions)');
+    return `group ${lag.group}${lag.state ? ` (${lag.state})` : ''}\n${table}`;
+  });
+}

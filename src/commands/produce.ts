@@ -1,0 +1,257 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Command, Option } from 'commander';
+import type { Context } from '../context.js';
+import { EVENT_TYPES, type EventType } from '../pipeline/event.js';
+import type { OutgoingMessage, ProduceSummary } from '../pipeline/producer.js';
+import { UserError } from '../ui/errors.js';
+import { renderPairs } from '../ui/table.js';
+import { type CommandModule, withExamples } from './command.js';
+import { durationInRange, formatDuration } from './duration-option.js';
+import { intInRange, numberInRange, oneOf } from './option-parsers.js';
+
+interface ProduceFlags {
+  rate: number;
+  count?: number;
+  duration?: number;
+  seed?: string;
+  cities?: string;
+  types?: string;
+  severityMix: 'uniform' | 'realistic';
+  lateFraction: number;
+  maxLateness: number;
+  invalidFraction: number;
+  fromFile?: string;
+  batchSize: number;
+  startTime?: string;
+  timeStep?: number;
+  topic?: string;
+}
+
+const GENERATOR_FLAGS = ['seed', 'cities', 'types', 'startTime', 'timeStep'] as const;
+
+export const produceCommand: CommandModule = {
+  name: 'produce',
+  register(program, services) {
+    const cmd = new Command('produce')
+      .description('send synthetic city events (or replay a file) to the events topic, paced at a rate')
+      .option(
+        '--rate <n>',
+        'events per second; 0 = as fast as the broker takes them',
+        numberInRange(0, 1_000_000),
+        5,
+      )
+      .option('--count <n>', 'stop after this many messages', intInRange(1, 1_000_000_000))
+      .option('--duration <d>', 'stop after this long (30s, 10m, 1h)', durationInRange(1, 365 * 86_400_000))
+      .option('--seed <s>', 'seed for a reproducible stream (same seed, same events and ids)')
+      .option('--cities <list>', 'comma-separated cities (default NYC,LA,Chicago,SF,Boston,Seattle)')
+      .option('--types <list>', `comma-separated event types (default ${EVENT_TYPES.join(',')})`)
+      .addOption(
+        new Option('--severity-mix <mix>', 'uniform, or realistic (mostly low and medium)')
+          .argParser(oneOf(['uniform', 'realistic']))
+          .default('uniform'),
+      )
+      .option(
+        '--late-fraction <f>',
+        'fraction of events whose time lags (out of order, some late)',
+        numberInRange(0, 1),
+        0,
+      )
+      .option(
+        '--max-lateness <d>',
+        'largest lag of a lagging event',
+        durationInRange(1, 7 * 86_400_000),
+        20 * 60_000,
+      )
+      .option(
+        '--invalid-fraction <f>',
+        'fraction of malformed messages (for the dead-letter path)',
+        numberInRange(0, 1),
+        0,
+      )
+      .option(
+        '--from-file <path>',
+        'replay a file: one message value per line, sent as is, keyed by its city',
+      )
+      .option('--batch-size <n>', 'most messages per produce request', intInRange(1, 100_000), 500)
+      .option(
+        '--start-time <iso>',
+        'event times start here and advance by --time-step (default: the wall clock)',
+      )
+      .option(
+        '--time-step <d>',
+        'event-time step with --start-time (default 1/rate)',
+        durationInRange(1, 86_400_000),
+      )
+      .option('--topic <name>', 'the events topic (default city-events)')
+      .action(async (opts: ProduceFlags, self: Command) => {
+        const ctx = await services.context(self, { topic: opts.topic });
+        await runProduce(ctx, opts);
+      });
+    withExamples(cmd, [
+      'citystream produce --rate 0.2',
+      'citystream produce --count 1000 --rate 0 --seed 7',
+      'citystream produce --duration 10m --rate 50 --late-fraction 0.05 --invalid-fraction 0.01',
+      'citystream produce --cities Chicago,NYC --types traffic,incident --severity-mix realistic',
+      'citystream produce --from-file recorded.jsonl --rate 100',
+      'citystream produce --count 500 --seed 7 --json | jq .sent',
+    ]);
+    program.addCommand(cmd);
+  },
+};
+
+async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
+  const generator = opts.fromFile ? undefined : generatorOptions(opts);
+  if (opts.fromFile) {
+    const given = GENERATOR_FLAGS.filter((f) => opts[f] !== undefined);
+    if (given.length > 0 || opts.lateFraction > 0 || opts.invalidFraction > 0)
+      throw new UserError('--from-file replays the file as it is; generator options do not apply to it', {
+        hint: 'drop --seed/--cities/--types/--late-fraction/--invalid-fraction/--start-time, or --from-file',
+      });
+    await access(opts.fromFile).catch((err: unknown) => {
+      throw new UserError(`cannot read ${opts.fromFile}`, {
+        cause: err,
+        hint: 'check the path of --from-file',
+      });
+    });
+  }
+
+  const { assertBrokerReachable, ensureTopic, kafkaFromConfig, translateKafkaError } =
+    await import('../infra/kafka.js');
+  const { produceEvents } = await import('../pipeline/producer.js');
+  const { startProgress } = await import('../ui/spinner.js');
+  await assertBrokerReachable(ctx.config);
+  const kafka = kafkaFromConfig(ctx.config, {
+    clientId: 'citystream-produce',
+    debug: ctx.debug,
+    logTo: ctx.io.stderr,
+  });
+  const progress = await startProgress(ctx.out, `producing to ${ctx.config.topic}…`);
+  let summary: ProduceSummary;
+  try {
+    await ensureTopic(kafka, ctx.config.topic, ctx.config.partitions);
+    summary = await produceEvents({
+      kafka,
+      topic: ctx.config.topic,
+      generator,
+      messages: opts.fromFile ? fileLines(path.resolve(ctx.io.cwd, opts.fromFile)) : undefined,
+      count: opts.count,
+      durationMs: opts.duration,
+      rate: opts.rate,
+      batchSize: opts.batchSize,
+      signal: ctx.signal,
+      onProgress: (p) =>
+        progress.update(
+          `producing to ${ctx.config.topic}: ${p.sent} sent (${p.rate.toFixed(1)}/s), ${p.invalid} invalid, ${p.late} late, ${p.errors} errors`,
+        ),
+    });
+  } catch (err) {
+    progress.fail(`producing to ${ctx.config.topic} failed`);
+    throw translateKafkaError(err, ctx.config, 'produce');
+  }
+  progress.succeed(`sent ${summary.sent} messages to ${summary.topic}`);
+  if (summary.errors > 0) ctx.out.warn(`${summary.errors} messages were not acknowledged by the broker`);
+  ctx.out.result(summaryDocument(summary), () =>
+    renderPairs([
+      ['topic', summary.topic],
+      ['sent', summary.sent],
+      ['invalid sent', summary.invalid],
+      ['late sent', summary.late],
+      ['errors', summary.errors],
+      ['duration', `${(summary.elapsedMs / 1000).toFixed(1)}s`],
+      ['rate', `${summary.rate.toFixed(1)}/s`],
+      ['seed', summary.seed === undefined ? '(file replay)' : String(summary.seed)],
+      ['idempotent producer', summary.idempotent ? 'yes' : 'no (the broker does not support it)'],
+      ['stopped by', summary.stoppedBy],
+    ]),
+  );
+}
+
+function generatorOptions(opts: ProduceFlags) {
+  if (opts.lateFraction + opts.invalidFraction > 1)
+    throw new UserError(
+      `--late-fraction (${opts.lateFraction}) and --invalid-fraction (${opts.invalidFraction}) add up to more than 1`,
+    );
+  const cities = opts.cities === undefined ? undefined : list(opts.cities, '--cities');
+  for (const city of cities ?? [])
+    if (!/^[A-Za-z0-9 ._-]{1,64}$/.test(city))
+      throw new UserError(`--cities: "${city}" is not a city name`, {
+        hint: 'use 1 to 64 letters, digits, spaces, dots, underscores or hyphens per city',
+      });
+  const types = opts.types === undefined ? undefined : list(opts.types, '--types');
+  const unknown = (types ?? []).filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0)
+    throw new UserError(`--types: unknown event type ${unknown.join(', ')}`, {
+      hint: `choose from ${EVENT_TYPES.join(', ')}`,
+    });
+  let clock: (() => number) | undefined;
+  if (opts.startTime !== undefined) {
+    const start = /^\d{4}-\d{2}-\d{2}/.test(opts.startTime) ? Date.parse(opts.startTime) : NaN;
+    if (Number.isNaN(start))
+      throw new UserError(
+        `--start-time: expected an ISO-8601 time such as 2026-11-22T18:00:00Z, got "${opts.startTime}"`,
+      );
+    const step = opts.timeStep ?? (opts.rate > 0 ? Math.max(1, Math.round(1000 / opts.rate)) : 100);
+    let i = 0;
+    clock = () => start + step * i++;
+  } else if (opts.timeStep !== undefined) {
+    throw new UserError('--time-step needs --start-time', {
+      hint: `e.g. --start-time 2026-11-22T12:00:00Z --time-step ${formatDuration(opts.timeStep)}`,
+    });
+  }
+  return {
+    seed: opts.seed,
+    cities,
+    types: types as EventType[] | undefined,
+    severityMix: opts.severityMix,
+    lateFraction: opts.lateFraction,
+    maxLatenessMs: opts.maxLateness,
+    invalidFraction: opts.invalidFraction,
+    clock,
+  };
+}
+
+function list(text: string, flag: string): string[] {
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new UserError(`${flag}: expected a comma-separated list, got "${text}"`);
+  return [...new Set(items)];
+}
+
+/** The lines of a file as messages, keyed by the city in the line when it has one; blank lines skipped. */
+async function* fileLines(file: string): AsyncGenerator<OutgoingMessage> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    yield { key: cityOf(line), value: line };
+  }
+}
+
+function cityOf(line: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    const city = (parsed as { city?: unknown } | null)?.city;
+    return typeof city === 'string' ? city : null;
+  } catch {
+    return null;
+  }
+}
+
+function summaryDocument(s: ProduceSummary) {
+  return {
+    topic: s.topic,
+    sent: s.sent,
+    invalid_sent: s.invalid,
+    late_sent: s.late,
+    errors: s.errors,
+    duration_ms: s.elapsedMs,
+    rate: Math.round(s.rate * 100) / 100,
+    seed: s.seed ?? null,
+    idempotent: s.idempotent,
+    stopped_by: s.stoppedBy,
+  };
+}
