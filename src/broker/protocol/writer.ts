@@ -18,6 +18,7 @@ export class Writer {
     return this.flushedLength + this.pos;
   }
 
+  /** Reserves n bytes and returns where they start; may replace `scratch`, so call it before using it. */
   private room(n: number): number {
     if (this.pos + n > this.scratch.length) {
       const next = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.pos + n));
@@ -30,27 +31,32 @@ export class Writer {
   }
 
   int8(v: number): this {
-    this.scratch.writeInt8(v, this.room(1));
+    const at = this.room(1);
+    this.scratch.writeInt8(v, at);
     return this;
   }
 
   int16(v: number): this {
-    this.scratch.writeInt16BE(v, this.room(2));
+    const at = this.room(2);
+    this.scratch.writeInt16BE(v, at);
     return this;
   }
 
   int32(v: number): this {
-    this.scratch.writeInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.scratch.writeInt32BE(v, at);
     return this;
   }
 
   uint32(v: number): this {
-    this.scratch.writeUInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.scratch.writeUInt32BE(v, at);
     return this;
   }
 
   int64(v: bigint | number): this {
-    this.scratch.writeBigInt64BE(BigInt(v), this.room(8));
+    const at = this.room(8);
+    this.scratch.writeBigInt64BE(BigInt(v), at);
     return this;
   }
 
@@ -61,10 +67,12 @@ export class Writer {
   private unsignedVarint(u: bigint): this {
     let rest = u;
     while (rest >= 0x80n) {
-      this.scratch[this.room(1)] = Number(rest & 0x7fn) | 0x80;
+      const at = this.room(1);
+      this.scratch[at] = Number(rest & 0x7fn) | 0x80;
       rest >>= 7n;
     }
-    this.scratch[this.room(1)] = Number(rest);
+    const at = this.room(1);
+    this.scratch[at] = Number(rest);
     return this;
   }
 
@@ -86,7 +94,8 @@ export class Writer {
   string(s: string): this {
     const len = Buffer.byteLength(s);
     this.int16(len);
-    this.scratch.write(s, this.room(len), len, 'utf8');
+    const at = this.room(len);
+    this.scratch.write(s, at, len, 'utf8');
     return this;
   }
 
@@ -112,7 +121,8 @@ export class Writer {
       this.chunks.push(b);
       this.flushedLength += b.length;
     } else {
-      b.copy(this.scratch, this.room(b.length));
+      const at = this.room(b.length);
+      b.copy(this.scratch, at);
     }
     return this;
   }
