@@ -110,7 +110,7 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
       throw new UserError('--from-file replays the file as it is; generator options do not apply to it', {
         hint: 'drop --seed/--cities/--types/--late-fraction/--invalid-fraction/--start-time, or --from-file',
       });
-    await access(opts.fromFile).catch((err: unknown) => {
+    await access(path.resolve(ctx.io.cwd, opts.fromFile)).catch((err: unknown) => {
       throw new UserError(`cannot read ${opts.fromFile}`, {
         cause: err,
         hint: 'check the path of --from-file',
