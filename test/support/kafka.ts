@@ -6,9 +6,16 @@ import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import { createKafka } from '../../src/infra/kafka.js';
-import type { ConsumedMessage } from '../../src/pipeline/ground-truth.js';
 
 const run = promisify(execFile);
+
+/** A message as read back (text key and value), usable directly as the ground truth's ConsumedMessage. */
+export interface ReadMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+}
 
 /** An embedded broker on an ephemeral port with its own temp dir, plus a quiet kafkajs client for it. */
 export interface TestBroker {
@@ -80,7 +87,7 @@ export async function hasKcat(env: Record<string, string | undefined> = process.
  * Every message of a topic, read with kcat (librdkafka) from the beginning to the end of each partition,
  * in per-partition offset order.
  */
-export async function readTopicWithKcat(bootstrap: string, topic: string): Promise<ConsumedMessage[]> {
+export async function readTopicWithKcat(bootstrap: string, topic: string): Promise<ReadMessage[]> {
   const { stdout } = await run(
     'kcat',
     [
@@ -122,10 +129,10 @@ export async function readTopicWithKafkajs(
   kafka: Kafka,
   topic: string,
   timeoutMs = 30_000,
-): Promise<ConsumedMessage[]> {
+): Promise<ReadMessage[]> {
   const ends = await logEnds(kafka, topic);
   const want = [...ends.values()].reduce((s, n) => s + n, 0);
-  const messages: ConsumedMessage[] = [];
+  const messages: ReadMessage[] = [];
   if (want === 0) return messages;
   const consumer = kafka.consumer({ groupId: `citystream-test-reader-${process.pid}-${Date.now()}` });
   await consumer.connect();
