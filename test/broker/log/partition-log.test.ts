@@ -85,7 +85,7 @@ describe('Log > partition log', () => {
     await plog.close();
     const file = path.join(dir, '00000000000000000000.log');
     const bytes = await readFile(file);
-    bytes[bytes.length - 1] ^= 0xff; // flip a bit in the last record
+    bytes[bytes.length - 1]! ^= 0xff; // flip a bit in the last record
     await writeFile(file, bytes);
     plog = await PartitionLog.open(dir, 't', 0, config(), log);
     expect(plog.highWatermark).toBe(1);

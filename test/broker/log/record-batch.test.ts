@@ -16,7 +16,7 @@ describe('Log > record batch', () => {
 
   it('refuses a corrupted CRC, a batch running past the field, and a wrong record count', async () => {
     const bad = await makeBatch(['hello']);
-    bad[bad.length - 1] ^= 1;
+    bad[bad.length - 1]! ^= 1;
     expect(() => splitAndValidate(bad, 1 << 20)).toThrow(/CRC/);
     const short = (await makeBatch(['hello'])).subarray(0, 70);
     expect(() => splitAndValidate(short, 1 << 20)).toThrow(BatchValidationError);
