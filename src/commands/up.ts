@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { UserError } from '../ui/errors.js';
+import { renderTable } from '../ui/table.js';
+import { type CommandModule, withExamples } from './command.js';
+import { intInRange } from './option-parsers.js';
+
+interface UpOptions {
+  dynamoPort?: number;
+  apiPort?: number;
+  apiHost?: string;
+  dataDir?: string;
+}
+
+export const upCommand: CommandModule = {
+  name: 'up',
+  register(program, services) {
+    const cmd = new Command('up')
+      .description('run the local stack (embedded DynamoDB, tables, REST API) until Ctrl-C')
+      .option('--dynamo-port <port>', 'port of the embedded DynamoDB (default 8000)', intInRange(1, 65535))
+      .option(
+        '--api-port <port>',
+        'port of the REST API (default 8082; 0 picks a free one)',
+        intInRange(0, 65535),
+      )
+      .option('--api-host <host>', 'address the REST API listens on (default 127.0.0.1)')
+      .option('--data-dir <dir>', 'where the embedded engines keep their data (default .citystream)')
+      .action(async (opts: UpOptions, self: Command) => {
+        const ctx = await services.context(self, { ...opts });
+        if (ctx.config.target !== 'local') {
+          throw new UserError('`citystream up` runs the local stack only', {
+            hint: 'on the aws target, use `citystream deploy`',
+          });
+        }
+        const { startStack, untilAborted } = await import('../pipeline/local-stack.js');
+        const { apiService, embeddedDynamoService, tablesService } =
+          await import('../pipeline/local-services.js');
+        const stackServices = [
+          embeddedDynamoService(),
+          tablesService(),
+          apiService({
+            log: ctx.debug ? (line) => ctx.out.info(line) : undefined,
+            reportBug: (err) =>
+              ctx.out.warn(`API bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+          }),
+        ];
+        const stack = await startStack(stackServices, {
+          config: ctx.config,
+          dataDir: resolve(ctx.io.cwd, ctx.config.dataDir),
+          signal: ctx.signal,
+          info: (m) => ctx.out.info(m),
+        });
+        try {
+          const listing = stack.services.map((s) => ({
+            name: s.name,
+            address: s.address ?? null,
+            summary: s.summary,
+          }));
+          ctx.out.result({ status: 'running', services: listing }, () =>
+            renderTable(
+              ['service', 'address', ''],
+              listing.map((s) => [s.name, s.address ?? '', s.summary]),
+            ),
+          );
+          const api = stack.services.find((s) => s.name === 'api')?.address;
+          const dynamo = stack.services.find((s) => s.name === 'dynamodb')?.address;
+          ctx.out.info('citystream is up. Try, in another terminal:');
+          if (api) ctx.out.info(`  curl ${api}/health`);
+          const endpointFlag = dynamo && dynamo !== 'http://127.0.0.1:8000' ? ` --endpoint ${dynamo}` : '';
+          ctx.out.info(`  citystream tables list${endpointFlag}`);
+          ctx.out.info(`  citystream query stats${endpointFlag}`);
+          ctx.out.info('Press Ctrl-C to stop.');
+          await untilAborted(ctx.signal);
+          ctx.out.info('stopping…');
+        } finally {
+          await stack.stop();
+        }
+        ctx.out.info('stopped.');
+      });
+    withExamples(cmd, [
+      'citystream up',
+      'citystream up --api-port 9090 --data-dir /tmp/citystream',
+      'citystream up --json    # prints where each service listens as JSON',
+    ]);
+    program.addCommand(cmd);
+  },
+};

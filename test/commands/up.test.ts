@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { captureIO, runCli } from '../support/cli.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function tempCwd(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'citystream-up-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A port nothing listens on right now (the embedded DynamoDB's setting has no "0"). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface Listing {
+  status: string;
+  services: Array<{ name: string; address: string | null }>;
+}
+
+/** Starts `up --json` in-process; resolves once it has printed where everything listens. */
+async function startUp(cwd: string, dynamoPort: number) {
+  const controller = new AbortController();
+  const { io, output } = captureIO({ cwd, signal: controller.signal });
+  const exit = main(['up', '--json', '--dynamo-port', String(dynamoPort), '--api-port', '0'], io);
+  let early: number | undefined;
+  void exit.then((code) => (early = code));
+  const listing = await waitFor('up to print its services', () => {
+    if (early !== undefined) throw new Error(`up exited with ${early}: ${output().stderr}`);
+    const text = output().stdout;
+    return text.includes('"status"') ? (JSON.parse(text) as Listing) : undefined;
+  });
+  const address = (name: string) => listing.services.find((s) => s.name === name)?.address ?? '';
+  return { controller, exit, output, listing, address };
+}
+
+describe('citystream up', () => {
+  it('starts DynamoDB, creates the tables, serves the API, and stops cleanly on abort; data survives', async () => {
+    const cwd = await tempCwd();
+    const port = await freePort();
+    const up = await startUp(cwd, port);
+    expect(up.listing.services.map((s) => s.name)).toEqual(['dynamodb', 'tables', 'api']);
+    expect(up.address('dynamodb')).toBe(`http://127.0.0.1:${port}`);
+
+    const health = await fetch(`${up.address('api')}/health`);
+    expect(health.status).toBe(200);
+    // On the local target the endpoint defaults to the embedded DynamoDB's port.
+    const tables = await runCli(['tables', 'list', '--json'], {
+      cwd,
+      env: { CITYSTREAM_DYNAMO_PORT: String(port) },
+    });
+    expect(tables.code).toBe(0);
+    const statuses = (JSON.parse(tables.stdout) as { tables: Array<{ name: string; status: string }> })
+      .tables;
+    expect(statuses.map((t) => [t.name, t.status])).toEqual([
+      ['citystream-raw-events', 'ACTIVE'],
+      ['citystream-aggregations', 'ACTIVE'],
+      ['citystream-alerts', 'ACTIVE'],
+      ['citystream-rollups', 'ACTIVE'],
+    ]);
+    expect(up.output().stderr).toContain(`curl ${up.address('api')}/health`);
+
+    up.controller.abort('SIGINT');
+    expect(await up.exit).toBe(0);
+    expect(up.output().stderr).toMatch(/stopped\.\n$/);
+    // Everything let go of its port.
+    await expect(fetch(`${up.address('api')}/health`)).rejects.toThrow();
+    const down = await runCli(['tables', 'list', '--endpoint', up.address('dynamodb')], { cwd });
+    expect(down.stderr).toContain('nothing is listening on');
+
+    // A second `up` in the same directory finds the tables it created (data under .citystream/).
+    const again = await startUp(cwd, port);
+    const created = await runCli(['tables', 'create', '--json', '--endpoint', again.address('dynamodb')], {
+      cwd,
+    });
+    expect(
+      (JSON.parse(created.stdout) as { tables: Array<{ action: string }> }).tables.map((t) => t.action),
+    ).toEqual(['existed', 'existed', 'existed', 'existed']);
+    again.controller.abort('SIGINT');
+    expect(await again.exit).toBe(0);
+  });
+
+  it('says in one line that the DynamoDB port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const result = await runCli(['up', '--dynamo-port', String(port), '--api-port', '0'], {
+        cwd: await tempCwd(),
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `Error: port ${port} on 127.0.0.1 is already in use, so the embedded DynamoDB cannot start`,
+      );
+      expect(result.stdout).toBe('');
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('refuses the aws target and points at deploy', async () => {
+    const result = await runCli(['up', '--target', 'aws'], { cwd: await tempCwd() });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'Error: `citystream up` runs the local stack only — on the aws target, use `citystream deploy`',
+    );
+  });
+
+  it('rejects a bad port', async () => {
+    const result = await runCli(['up', '--api-port', '70000'], { cwd: await tempCwd() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('expected a whole number from 0 to 65535');
+  });
+});
