@@ -99,10 +99,11 @@ function alertsCommand(services: CommandServices): Command {
         .argParser(intInRange(LIMITS.hours.min, LIMITS.hours.max))
         .default(LIMITS.hours.default),
     )
-    .action(async (opts: { city?: string; hours: number }, self: Command) => {
+    .addOption(limitOption(LIMITS.alertsLimit, 'alerts at most'))
+    .action(async (opts: { city?: string; hours: number; limit: number }, self: Command) => {
       const ctx = await services.context(self);
       const { recentAlerts } = await reads();
-      const doc = await withReader(ctx, (read) => recentAlerts(read, { city: opts.city, hours: opts.hours }));
+      const doc = await withReader(ctx, (read) => recentAlerts(read, opts));
       const where = opts.city ? ` for ${opts.city}` : '';
       ctx.out.result(doc, () => renderAlerts(doc, `no alerts${where} in the last ${opts.hours} hours`));
     });

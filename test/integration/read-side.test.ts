@@ -92,6 +92,11 @@ for (const ep of dynamoEndpoints()) {
           '/alerts?city=NYC&hours=1',
           expectedAlerts(events, now, { city: 'NYC', hours: 1 }),
         ],
+        [
+          ['query', 'alerts', '--hours', '720', '--limit', '2'],
+          '/alerts?hours=720&limit=2',
+          { count: 2, items: expectedAlerts(events, now, { hours: 720 }).items.slice(0, 2) },
+        ],
         [['query', 'cities'], '/cities', expectedCities(events, now)],
         [['query', 'stats'], '/stats', expectedStats(events, now)],
         [['query', 'aggregations'], '/aggregations', agg({ limit: 10 })],
