@@ -29,11 +29,19 @@ export function eventTypeProblem(value: string): string | undefined {
 
 /** Parses an ISO-8601 instant into the tables' canonical form, or returns why it cannot. */
 export function parseInstant(value: string): { value: string } | { problem: string } {
-  // Require at least a full date so "5" or "yesterday" are not quietly read as some instant.
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
+  // Require at least a real calendar date, so "5", "yesterday" or Feb 31 (which Date.parse rolls over to
+  // March) are not quietly read as some other instant.
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  const ms =
+    date && isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3])) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms))
     return { problem: `expected an ISO-8601 time such as 2026-11-22T18:00:00Z, got "${clip(value)}"` };
   return { value: new Date(ms).toISOString() };
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
 /** Keeps hostile input from flooding a message. */
