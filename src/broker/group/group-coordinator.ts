@@ -468,8 +468,8 @@ export class GroupCoordinator {
       const known = this.offsets.list(groupId).length > 0;
       return { groupId, state: known ? 'Empty' : 'Dead', protocolType: '', protocolName: '', members: [] };
     }
-    // Kafka shows the protocol and member metadata only once the group has settled on a protocol.
-    const settled = group.state === 'Stable' || group.state === 'CompletingRebalance';
+    // Like Kafka, the protocol, metadata and assignments are shown only for a Stable group.
+    const settled = group.state === 'Stable';
     return {
       groupId,
       state: group.state,
@@ -481,7 +481,7 @@ export class GroupCoordinator {
         clientId: m.clientId,
         clientHost: m.clientHost,
         metadata: settled ? group.metadataFor(m) : Buffer.alloc(0),
-        assignment: group.state === 'Stable' ? m.assignment : Buffer.alloc(0),
+        assignment: settled ? m.assignment : Buffer.alloc(0),
       })),
     };
   }

@@ -13,9 +13,6 @@ import type { CommittedOffset } from './offset-store.js';
  */
 const HEADER_BYTES = 8;
 
-/** Anything longer is not a record we wrote: a torn or corrupt length field. */
-const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-
 type Entry = [string, number, number, number, string | null, number];
 
 export interface OffsetLogRecord {
@@ -53,7 +50,8 @@ export function decodeOffsetLog(buf: Buffer): DecodedOffsetLog {
   while (pos + HEADER_BYTES <= buf.length) {
     const length = buf.readUInt32BE(pos);
     const end = pos + HEADER_BYTES + length;
-    if (length > MAX_RECORD_BYTES || end > buf.length) break;
+    // A length past the end of the file is a torn record (or a corrupt length); nothing is allocated for it.
+    if (end > buf.length) break;
     const payload = buf.subarray(pos + HEADER_BYTES, end);
     if (crc32c(payload) !== buf.readUInt32BE(pos + 4)) break;
     const record = parsePayload(payload);

@@ -309,6 +309,55 @@ describe('Broker > Group > GroupCoordinator', () => {
     });
   });
 
+  it('gives a follower that rejoins unchanged the current generation, but rebalances when the leader rejoins', async () => {
+    const { coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
+    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
+    const b = await bJoin;
+    await Promise.all([
+      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
+      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
+    ]);
+
+    const again = await coordinator.joinGroup(joinInput({ memberId: b.memberId, clientId: 'b' }));
+    expect(again).toMatchObject({ errorCode: 0, generationId: 2, leader: a.memberId, members: [] });
+    expect(coordinator.describeGroup('g').state).toBe('Stable');
+
+    const leaderRejoin = track(coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' })));
+    await flush();
+    expect(leaderRejoin.settled()).toBe(false);
+    expect(coordinator.heartbeat('g', 2, b.memberId)).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    await coordinator.joinGroup(joinInput({ memberId: b.memberId, clientId: 'b' }));
+    expect((await leaderRejoin.promise).generationId).toBe(3);
+  });
+
+  it('sends a member waiting in SyncGroup back to rejoin when a newcomer starts another rebalance', async () => {
+    const { coordinator } = setup();
+    const a = await joinAlone(coordinator, 'a');
+    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
+    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
+    const b = await bJoin;
+    // b waits for the leader's assignment of generation 2…
+    const bSync = coordinator.syncGroup({
+      groupId: 'g',
+      generationId: 2,
+      memberId: b.memberId,
+      assignments: [],
+    });
+    // …when c arrives before the leader has synced.
+    void coordinator.joinGroup(joinInput({ clientId: 'c' }));
+    expect((await bSync).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(coordinator.describeGroup('g').state).toBe('PreparingRebalance');
+    const late = await coordinator.syncGroup({
+      groupId: 'g',
+      generationId: 2,
+      memberId: a.memberId,
+      assignments: [],
+    });
+    expect(late.errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+  });
+
   it('answers waiting requests and clears every timer on close', async () => {
     const { clock, coordinator } = setup();
     const a = await joinAlone(coordinator, 'a');
