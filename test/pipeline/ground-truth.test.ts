@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EventGenerator, steppedClock } from '../../src/pipeline/generator.js';
 import {
   computeGroundTruth,
   expectedAlerts,
@@ -178,5 +179,45 @@ describe('ground truth', () => {
     expect(expectedStats(t, later).total_events).toBe(0);
     expect(expectedEvents(t, later)).toEqual([]);
     expect(t.raw).toHaveLength(8);
+  });
+});
+
+describe('ground truth of a generated stream', () => {
+  it('puts exactly the invalid messages in the DLQ with their reasons, and only lagging events are late', () => {
+    const start = Date.parse('2026-11-22T10:00:00.000Z');
+    const generated = new EventGenerator({
+      seed: 11,
+      clock: steppedClock(start, 2000),
+      lateFraction: 0.15,
+      invalidFraction: 0.05,
+      maxLatenessMs: 30 * 60_000,
+    }).take(3000);
+    // Three partitions, keyed by city as the producer does; offsets in send order.
+    const offsets = [0, 0, 0];
+    const partitionOf = (city: string) => [...city].reduce((h, c) => h + c.charCodeAt(0), 0) % 3;
+    const consumed = generated.map((m) => {
+      const partition = partitionOf(m.key);
+      return { partition, offset: offsets[partition]!++, key: m.key, value: m.value, source: m };
+    });
+    const truth = computeGroundTruth(consumed, { ...settings, now: start + 2 * 86_400_000 });
+    const bySource = new Map(consumed.map((c) => [`${c.partition}/${c.offset}`, c.source]));
+
+    const invalid = truth.dlq.filter((d) => d.reason !== 'late');
+    expect(invalid).toHaveLength(generated.filter((m) => m.kind === 'invalid').length);
+    for (const d of invalid)
+      expect(d.reason).toBe(bySource.get(`${d.partition}/${d.offset}`)?.expectedReason);
+
+    const late = truth.dlq.filter((d) => d.reason === 'late');
+    expect(late.length).toBeGreaterThan(0);
+    for (const d of late) {
+      const source = bySource.get(`${d.partition}/${d.offset}`)!;
+      expect(source.kind).toBe('delayed');
+    }
+    expect(truth.counts.valid).toBe(3000 - invalid.length);
+    const windowed = truth.windows.reduce((s, w) => s + w.event_count, 0);
+    expect(windowed).toBe(truth.counts.valid - late.length);
+    expect(truth.rollups.filter((r) => r.scope === '*').reduce((s, r) => s + r.event_count, 0)).toBe(
+      truth.counts.valid,
+    );
   });
 });
