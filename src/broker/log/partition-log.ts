@@ -148,8 +148,11 @@ export class PartitionLog {
     return this.nextSync;
   }
 
-  /** Whole batches from `offset` up to maxBytes (at least one batch, as Kafka does since KIP-74). */
-  async read(offset: number, maxBytes: number): Promise<ReadResult> {
+  /**
+   * Whole batches from `offset` up to maxBytes. With `atLeastOne`, the first batch is returned even when
+   * larger (KIP-74: the first partition of a Fetch response may exceed the limit so a consumer progresses).
+   */
+  async read(offset: number, maxBytes: number, atLeastOne = true): Promise<ReadResult> {
     const result: ReadResult = {
       records: Buffer.alloc(0),
       highWatermark: this.visibleOffset,
@@ -161,6 +164,7 @@ export class PartitionLog {
     let i = segment.findBatch(offset);
     const first = segment.entries[i];
     if (first === undefined || first.baseOffset >= this.visibleOffset) return result;
+    if (!atLeastOne && first.size > maxBytes) return result;
     let length = first.size;
     for (i++; i < segment.entries.length; i++) {
       const e = segment.entries[i]!;

@@ -42,11 +42,7 @@ async function readAll(broker: BrokerState, request: FetchRequest): Promise<Fetc
   for (const t of request.topics) {
     const partitions: FetchPartitionResponse[] = [];
     for (const p of t.partitions) {
-      const res = await readPartition(
-        broker.topics.partition(t.topic, p.partition),
-        p,
-        first ? Infinity : budget,
-      );
+      const res = await readPartition(broker.topics.partition(t.topic, p.partition), p, budget, first);
       const size = res.records?.length ?? 0;
       budget -= size;
       if (size > 0) first = false;
@@ -61,6 +57,7 @@ async function readPartition(
   log: PartitionLog | undefined,
   p: FetchPartitionRequest,
   budget: number,
+  first: boolean,
 ): Promise<FetchPartitionResponse> {
   const base = { partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1 };
   if (log === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, records: null };
@@ -71,10 +68,11 @@ async function readPartition(
   };
   if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark)
     return { ...base, ...marks, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null };
-  const maxBytes = Math.min(p.partitionMaxBytes, budget);
-  if (maxBytes <= 0) return { ...base, ...marks, errorCode: ErrorCode.NONE, records: Buffer.alloc(0) };
+  const maxBytes = Math.min(p.partitionMaxBytes, Math.max(budget, 0));
+  if (maxBytes <= 0 && !first)
+    return { ...base, ...marks, errorCode: ErrorCode.NONE, records: Buffer.alloc(0) };
   try {
-    const read = await log.read(p.fetchOffset, maxBytes);
+    const read = await log.read(p.fetchOffset, maxBytes, first);
     return {
       ...base,
       errorCode: ErrorCode.NONE,
