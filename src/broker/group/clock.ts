@@ -12,10 +12,13 @@ export interface Clock {
 /** Opaque to the coordinator; each clock knows what its handles are. */
 export type TimerHandle = object;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(delayMs, fn) {
-    const t = setTimeout(fn, Math.max(0, delayMs));
+    // Node fires at once for delays beyond 2^31-1 ms; a client's huge rebalance timeout must mean "long".
+    const t = setTimeout(fn, Math.min(Math.max(0, delayMs), MAX_TIMER_MS));
     // A pending session timeout must not keep a process alive that has nothing else to do.
     t.unref();
     return t;
