@@ -85,6 +85,7 @@ describe('produceEvents', () => {
           })();
       },
     });
+    expect(restarted).toBeDefined();
     await restarted;
     expect(summary).toMatchObject({ sent: 400, errors: 0 });
     const read = await readTopicWithKcat(broker.bootstrap, 'lib-restart');
