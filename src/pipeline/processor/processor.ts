@@ -34,6 +34,8 @@ export interface ProcessorOptions {
   /** Partitions processed at the same time by this member; default 4. */
   concurrency?: number;
   sessionTimeoutMs?: number;
+  /** How long a rebalance waits for members to rejoin (ms); default 30 s. */
+  rebalanceTimeoutMs?: number;
   parseOptions?: Omit<ParseOptions, 'now'>;
   /** Wall clock (tests may pass their own). */
   now?: () => number;
@@ -118,6 +120,7 @@ export class Processor {
     this.consumer = kafka.consumer({
       groupId: group,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, (this.options.sessionTimeoutMs ?? 30_000) / 3),
       maxBytesPerPartition: 1024 * 1024,
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
