@@ -4,7 +4,7 @@ import path from 'node:path';
 import { apiHandlers, versionRanges } from './apis.js';
 import { defaultBrokerConfig } from './broker-config.js';
 import type { BrokerConfig, BrokerState } from './broker-state.js';
-import { GroupCoordinator } from './group/group-coordinator.js';
+import { GroupCoordinator, type GroupCoordinatorOptions } from './group/group-coordinator.js';
 import { OffsetLogStore } from './group/offset-log-store.js';
 import { TopicStore } from './log/topic-store.js';
 import { listen } from './server/server.js';
@@ -22,6 +22,11 @@ export interface BrokerOptions extends Partial<BrokerConfig> {
   advertisedHost?: string;
   /** Where the broker's log lines go; default: nowhere. */
   log?: (line: string) => void;
+  /** Consumer-group settings: session timeout bounds (6 s..30 min) and initial rebalance delay (0). */
+  groups?: Pick<
+    GroupCoordinatorOptions,
+    'minSessionTimeoutMs' | 'maxSessionTimeoutMs' | 'initialRebalanceDelayMs'
+  >;
 }
 
 export interface RunningBroker {
@@ -46,6 +51,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     partitions,
     advertisedHost,
     log = () => {},
+    groups,
     ...rest
   } = options;
   const config: BrokerConfig = { ...defaultBrokerConfig, ...definedOnly(rest) };
@@ -61,7 +67,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     config,
     topics,
     // Committed offsets live next to the topics, in <dataDir>/consumer-offsets.log.
-    groups: new GroupCoordinator({ offsets: await OffsetLogStore.open(dataDir, { log }) }),
+    groups: new GroupCoordinator({ ...groups, offsets: await OffsetLogStore.open(dataDir, { log }) }),
     apiVersions: versionRanges(apiHandlers),
     log,
   };
