@@ -3,12 +3,20 @@
  * writers, then every `citystream query` subcommand (in-process, --json) and every REST endpoint checked
  * against the exact expected document, and the API's DynamoDB traffic checked for Query-only reads.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../src/infra/dynamodb.js';
 import { startApi, type RunningApi } from '../../src/pipeline/api/index.js';
+import {
+  aggregations,
+  citySummary,
+  recentAlerts,
+  recentEvents,
+  type ReadContext,
+} from '../../src/pipeline/queries/index.js';
 import { tableNames } from '../../src/pipeline/table-definitions.js';
 import { createTables } from '../../src/pipeline/tables.js';
 import { runCliRaw } from '../support/cli.js';
@@ -22,7 +30,7 @@ import {
   expectedStats,
   expectedSummary,
 } from '../pipeline/queries/expected-answers.js';
-import { buildDataSet, TTL_DAYS } from '../pipeline/queries/read-data-set.js';
+import { buildDataSet, TTL_DAYS, windowStartOf } from '../pipeline/queries/read-data-set.js';
 import { finalBefore, writeThroughWriters } from '../pipeline/queries/writer-fixture.js';
 
 for (const ep of dynamoEndpoints()) {
@@ -33,6 +41,8 @@ for (const ep of dynamoEndpoints()) {
     const isFinal = (w: { window_end: string }) => Date.parse(w.window_end) <= finalBefore(now);
     let api: RunningApi;
     let sent: string[];
+    let readClient: DynamoDBClient;
+    let readSent: string[];
     let cwd: string;
 
     beforeAll(async () => {
@@ -43,10 +53,13 @@ for (const ep of dynamoEndpoints()) {
       const client = createDynamoClient(config);
       sent = recordCommands(client);
       api = await startApi({ client, config, host: '127.0.0.1', port: 0 });
+      readClient = createDynamoClient(config);
+      readSent = recordCommands(readClient);
     });
 
     afterAll(async () => {
       await api?.close();
+      readClient?.destroy();
       if (cwd) await rm(cwd, { recursive: true, force: true });
     });
 
@@ -153,7 +166,42 @@ for (const ep of dynamoEndpoints()) {
       expect(stats.stdout).toMatch(/events\s*│\s*10/);
     });
 
-    it('the API read only with Query, GetItem and BatchGetItem (and DescribeTable for health)', () => {
+    it('the read functions answer more variants exactly (limits cutting ties, ranges, empty cities)', async () => {
+      const read: ReadContext = { client: readClient, tables: tableNames(prefix), now, ttlDays: TTL_DAYS };
+      expect(await recentEvents(read, 'NYC', 3)).toEqual(expectedEvents(events, now, 'NYC', 3));
+      expect(await recentEvents(read, 'San Jose', 1)).toEqual(expectedEvents(events, now, 'San Jose', 1));
+      for (const q of [{ hours: 720 }, { city: 'LA', hours: 720 }, { city: 'Nowhere', hours: 24 }])
+        expect(await recentAlerts(read, q), JSON.stringify(q)).toEqual(expectedAlerts(events, now, q));
+      expect(await citySummary(read, 'San Jose')).toEqual(expectedSummary(events, now, 'San Jose'));
+      expect(await citySummary(read, 'Nowhere')).toEqual(expectedSummary(events, now, 'Nowhere'));
+      const from = new Date(now.getTime() - 3_600_000).toISOString();
+      const groupStart = windowStartOf(events[2]!);
+      expect(
+        expectedAggregations(events, now, { limit: 2, to: groupStart }, TTL_DAYS).items.map(
+          (w) => w.window_start,
+        ),
+      ).toEqual([groupStart, groupStart]);
+      for (const q of [
+        { limit: 1 },
+        // Events 3 and 4 share a timestamp: their two windows start together, and limit 1 cuts the group.
+        { limit: 1, to: groupStart },
+        { limit: 2, to: groupStart },
+        { limit: 1000 },
+        { city: 'NYC', limit: 10 },
+        { city: 'NYC', type: 'traffic', limit: 1 },
+        { city: 'NYC', limit: 10, from },
+        { type: 'incident', limit: 10 },
+        { limit: 10, from: new Date(now.getTime() - 50 * 86_400_000).toISOString() },
+        { city: 'NYC', limit: 10, from: new Date(now.getTime() - 50 * 86_400_000).toISOString() },
+      ])
+        expect(await aggregations(read, q), JSON.stringify(q)).toEqual(
+          expectedAggregations(events, now, q, TTL_DAYS, isFinal),
+        );
+    });
+
+    it('the API and the read functions sent only Query, GetItem and BatchGetItem (and DescribeTable for health)', () => {
+      expect(readSent).toContain('QueryCommand');
+      expect(readSent.filter((n) => !READ_COMMANDS.has(n))).toEqual([]);
       expect(sent).toContain('QueryCommand');
       expect(sent.filter((n) => !READ_COMMANDS.has(n) && n !== 'DescribeTableCommand')).toEqual([]);
       expect(sent.filter((n) => n === 'DescribeTableCommand')).toHaveLength(1);

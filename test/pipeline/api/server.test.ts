@@ -10,7 +10,7 @@ import {
   startDynalite,
   type StartedEndpoint,
 } from '../../support/dynamo-endpoints.js';
-import { putDataSet } from '../queries/put-fixture.js';
+import { writeThroughWriters } from '../queries/writer-fixture.js';
 import { buildDataSet, TTL_DAYS } from '../queries/read-data-set.js';
 
 // The server's own behaviour (routing, validation, error mapping, shutdown) on dynalite; exact answers on
@@ -37,7 +37,8 @@ beforeAll(async () => {
   const config = configFor(dynamo.endpoint, { prefix, ttlDays: TTL_DAYS });
   client = createDynamoClient(config);
   await createTables(client, { prefix, billing: { mode: 'on-demand' } });
-  await putDataSet(client, tableNames(prefix), buildDataSet(new Date()));
+  const now = new Date();
+  await writeThroughWriters(client, tableNames(prefix), buildDataSet(now), now);
   const common = { host: '127.0.0.1', port: 0, reportBug: (e: unknown) => bugs.push(e) };
   api = await startApi({ ...common, client, config, log: (line) => logLines.push(line) });
   missingApi = await startApi({ ...common, client, config: { ...config, prefix: 'no-such-prefix-' } });
