@@ -63,19 +63,17 @@ export class Prng {
 
   /** A random (version 4, RFC 4122 variant) UUID drawn from this generator. */
   uuid(): string {
-    const bytes = new Uint8Array(16);
-    for (let i = 0; i < 16; i += 4) {
-      const v = this.uint32();
-      bytes[i] = v >>> 24;
-      bytes[i + 1] = (v >>> 16) & 0xff;
-      bytes[i + 2] = (v >>> 8) & 0xff;
-      bytes[i + 3] = v & 0xff;
-    }
-    bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-    bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    const a = this.uint32();
+    const b = (this.uint32() & 0xffff0fff) | 0x00004000; // version 4
+    const c = ((this.uint32() & 0x3fffffff) | 0x80000000) >>> 0; // variant 10
+    const d = this.uint32();
+    const h = hex8(a) + hex8(b >>> 0) + hex8(c) + hex8(d);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
+}
+
+function hex8(v: number): string {
+  return v.toString(16).padStart(8, '0');
 }
 
 /** A 128-bit hash of a string, as four 32-bit words (the seed for sfc32). */
