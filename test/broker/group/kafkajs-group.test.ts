@@ -27,6 +27,7 @@ describe('Broker > Group > kafkajs consumer group', () => {
   const facts: Fact[] = [];
   let seq = 0;
   const record = (f: Omit<Fact, 'seq'>) => facts.push({ ...f, seq: seq++ } as Fact);
+  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'citystream-group-'));
@@ -40,6 +41,8 @@ describe('Broker > Group > kafkajs consumer group', () => {
   });
 
   afterAll(async () => {
+    // A failed run must not leave its child member running.
+    for (const child of children) child.kill('SIGKILL');
     await broker?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -76,6 +79,7 @@ describe('Broker > Group > kafkajs consumer group', () => {
     const child = fork(MEMBER_FIXTURE, [broker.bootstrap, TOPIC, GROUP, String(SESSION_TIMEOUT_MS)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    children.push(child);
     child.on('message', (m: { type: string; partition: number; offset: number; partitions: number[] }) => {
       if (m.type === 'joined') partitions = m.partitions;
       if (m.type === 'consumed' || m.type === 'committed')
