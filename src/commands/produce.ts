@@ -59,11 +59,10 @@ export const produceCommand: CommandModule = {
         numberInRange(0, 1),
         0,
       )
-      .option(
-        '--max-lateness <d>',
-        'largest lag of a lagging event',
-        durationInRange(1, 7 * 86_400_000),
-        20 * 60_000,
+      .addOption(
+        new Option('--max-lateness <d>', 'largest lag of a lagging event')
+          .argParser(durationInRange(1, 7 * 86_400_000))
+          .default(20 * 60_000, '20m'),
       )
       .option(
         '--invalid-fraction <f>',
