@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrokerConfig } from '../broker-state.js';
 import { ProducerStates, type SequenceCheck } from './producer-state.js';
@@ -55,6 +55,7 @@ export class PartitionLog {
     log: (line: string) => void,
   ): Promise<PartitionLog> {
     await mkdir(dir, { recursive: true });
+    if (config.fsync !== 'never') await syncDirectory(path.dirname(dir));
     const bases = (await readdir(dir))
       .filter((f) => /^\d{20}\.log$/.test(f))
       .map((f) => Number(f.slice(0, 20)))
@@ -113,8 +114,12 @@ export class PartitionLog {
       active.entries.length > 0 &&
       (active.size + bytes > this.config.segmentBytes || age > this.segmentMs())
     ) {
+      const previous = active;
       active = await Segment.create(this.dir, entry.baseOffset);
       this.segments.push(active);
+      // The closed segment's tail and the new file's directory entry must be durable before anything
+      // written to the new segment is acknowledged.
+      if (this.config.fsync !== 'never') await Promise.all([previous.sync(), syncDirectory(this.dir)]);
     }
     entry.position = active.size;
     await active.append(batch, entry);
@@ -238,5 +243,15 @@ export class PartitionLog {
   async delete(): Promise<void> {
     await this.close();
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** fsync of a directory, so files created in it survive a power loss. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -20,7 +20,11 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
   api: fetchApi,
   async handle(request, ctx) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
+    const logs = logsOf(ctx.broker, request);
     for (;;) {
+      // Marks taken before reading: an append that lands while the partitions are being read is
+      // noticed below instead of leaving the Fetch asleep until max_wait_ms.
+      const marks = logs.map((l) => l.highWatermark);
       const responses = await readAll(ctx.broker, request);
       const bytes = responses.reduce(
         (n, t) => n + t.partitions.reduce((m, p) => m + (p.records?.length ?? 0), 0),
@@ -30,7 +34,8 @@ export const fetchHandler: ApiHandler<FetchRequest, FetchResponse> = {
       const remaining = deadline - Date.now();
       if (bytes >= request.minBytes || hasError || remaining <= 0 || ctx.connection.signal.aborted)
         return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
-      await waitForAppend(logsOf(ctx.broker, request), remaining, ctx.connection.signal);
+      if (logs.every((l, i) => l.highWatermark === marks[i]))
+        await waitForAppend(logs, remaining, ctx.connection.signal);
     }
   },
 };
