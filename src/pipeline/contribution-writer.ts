@@ -1,7 +1,9 @@
 import {
   BatchGetItemCommand,
   GetItemCommand,
+  QueryCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
@@ -18,7 +20,7 @@ import {
   type BackoffPolicy,
   type RetryClock,
 } from './retry.js';
-import type { TableNames } from './table-definitions.js';
+import { INDEX, type TableNames } from './table-definitions.js';
 import { isoTime, utcDay } from './windows.js';
 
 /**
@@ -109,6 +111,61 @@ export class ContributionWriter {
 
   readRollups(partition: number, keys: readonly RollupKey[]): Promise<Array<Contribution | null>> {
     return this.readMany(this.tables.rollups, keys.map(rollupItemKey), partition);
+  }
+
+  /**
+   * Partition k's entries that are not final, of windows starting within [fromMs, toMs]: what a processor
+   * restores when it is assigned a partition. One Query per UTC day on the `by-day` index (bounded by
+   * the range, never a Scan). Index reads are eventually consistent: an entry written an instant ago may
+   * be missing here, which is why the processor still reads each key (consistently) when first touched.
+   */
+  async readOpenWindows(
+    partition: number,
+    range: { fromMs: number; toMs: number },
+  ): Promise<Array<{ key: WindowKey; entry: Contribution }>> {
+    const open: Array<{ key: WindowKey; entry: Contribution }> = [];
+    const p = entryName(partition);
+    for (const day of daysBetween(range.fromMs, range.toMs)) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.withRetry(`query ${this.tables.aggregations}`, () =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tables.aggregations,
+              IndexName: INDEX.aggregationsByDay,
+              KeyConditionExpression: '#day = :day AND #start BETWEEN :from AND :to',
+              FilterExpression: 'attribute_exists(#p) AND #p.#f = :false',
+              ExpressionAttributeNames: {
+                '#day': 'window_day',
+                '#start': 'window_start',
+                '#p': p,
+                '#f': 'f',
+              },
+              ExpressionAttributeValues: marshall({
+                ':day': day,
+                ':from': isoTime(range.fromMs),
+                ':to': isoTime(range.toMs),
+                ':false': false,
+              }),
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) {
+          const v = unmarshall(item);
+          const entry = fromEntry(v[p]);
+          if (!entry) continue;
+          const key: WindowKey = {
+            city: String(v.city),
+            eventType: String(v.event_type),
+            window: { startMs: Date.parse(String(v.window_start)), endMs: Date.parse(String(v.window_end)) },
+          };
+          open.push({ key, entry });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return open;
   }
 
   private async update(
@@ -313,6 +370,19 @@ function fromEntry(value: unknown): Contribution | null {
   if (typeof entry.first === 'string') c.first = entry.first;
   if (typeof entry.last === 'string') c.last = entry.last;
   return c;
+}
+
+/** Restores look back hours, not years; a longer range is a caller's bug, not a reason for 1000 Queries. */
+const MAX_RESTORE_DAYS = 31;
+
+/** The UTC days from the day of `fromMs` to the day of `toMs`, inclusive. */
+function daysBetween(fromMs: number, toMs: number): string[] {
+  if (toMs - fromMs > MAX_RESTORE_DAYS * 86_400_000) {
+    throw new RangeError(`window restore range spans more than ${MAX_RESTORE_DAYS} days`);
+  }
+  const days: string[] = [];
+  for (let t = Date.parse(utcDay(fromMs)); t <= toMs; t += 86_400_000) days.push(utcDay(t));
+  return days;
 }
 
 function countDeltas(prev: Contribution | null, next: Contribution): Record<string, number> {

@@ -202,6 +202,27 @@ for (const ep of dynamoEndpoints()) {
       client.destroy();
     });
 
+    it('finds a partition’s open windows in a time range through the by-day index', async () => {
+      const open = freshWindow('Seattle');
+      const closed = freshWindow('Seattle');
+      const other = freshWindow('Seattle');
+      await writer.writeWindow(6, { key: open, previous: null, next: win(1, { event_count: 1, low: 1 }) });
+      await writer.writeWindow(6, {
+        key: closed,
+        previous: null,
+        next: win(2, { event_count: 1, low: 1 }, true),
+      });
+      await writer.writeWindow(7, { key: other, previous: null, next: win(3, { event_count: 1, low: 1 }) });
+      const found = await writer.readOpenWindows(6, {
+        fromMs: open.window.startMs - 1,
+        toMs: other.window.startMs,
+      });
+      expect(found).toEqual([{ key: open, entry: win(1, { event_count: 1, low: 1 }) }]);
+      await expect(writer.readOpenWindows(6, { fromMs: 0, toMs: Date.now() })).rejects.toThrow(
+        /more than 31 days/,
+      );
+    });
+
     it('reads many windows at once, in the order asked, duplicates included', async () => {
       const keys = [freshWindow(), freshWindow(), freshWindow()];
       const entries = keys.map((_, i) => win(i, { event_count: i + 1 }));
