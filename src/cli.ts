@@ -3,6 +3,7 @@ import type { CommandModule } from './commands/command.js';
 import { brokerCommand } from './commands/broker.js';
 import { configCommand } from './commands/config.js';
 import { lagCommand } from './commands/lag.js';
+import { processCommand } from './commands/process.js';
 import { produceCommand } from './commands/produce.js';
 import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
@@ -20,6 +21,7 @@ const commands: CommandModule[] = [
   queryCommand,
   serveCommand,
   produceCommand,
+  processCommand,
   lagCommand,
 ];
 

@@ -3,20 +3,25 @@ import { Command } from 'commander';
 import { UserError } from '../ui/errors.js';
 import { renderTable } from '../ui/table.js';
 import { type CommandModule, withExamples } from './command.js';
-import { intInRange } from './option-parsers.js';
+import { intInRange, numberInRange } from './option-parsers.js';
 
 interface UpOptions {
   dynamoPort?: number;
   apiPort?: number;
   apiHost?: string;
   dataDir?: string;
+  brokerPort?: number;
+  rate: number;
+  producer: boolean;
 }
 
 export const upCommand: CommandModule = {
   name: 'up',
   register(program, services) {
     const cmd = new Command('up')
-      .description('run the local stack (embedded DynamoDB, tables, REST API) until Ctrl-C')
+      .description(
+        'run the whole pipeline locally (broker, DynamoDB, tables, API, processor, producer) until Ctrl-C',
+      )
       .option('--dynamo-port <port>', 'port of the embedded DynamoDB (default 8000)', intInRange(1, 65535))
       .option(
         '--api-port <port>',
@@ -25,8 +30,16 @@ export const upCommand: CommandModule = {
       )
       .option('--api-host <host>', 'address the REST API listens on (default 127.0.0.1)')
       .option('--data-dir <dir>', 'where the embedded engines keep their data (default .citystream)')
+      .option(
+        '--broker-port <port>',
+        'port of the embedded Kafka broker (default 9092)',
+        intInRange(1, 65535),
+      )
+      .option('--rate <n>', 'events per second of the synthetic producer', numberInRange(0.01, 100_000), 5)
+      .option('--no-producer', 'start no producer (produce with `citystream produce` instead)')
       .action(async (opts: UpOptions, self: Command) => {
-        const ctx = await services.context(self, { ...opts });
+        const { rate, producer, ...settings } = opts;
+        const ctx = await services.context(self, { ...settings });
         if (ctx.config.target !== 'local') {
           throw new UserError('`citystream up` runs the local stack only', {
             hint: 'on the aws target, use `citystream deploy`',
@@ -35,7 +48,12 @@ export const upCommand: CommandModule = {
         const { startStack, untilAborted } = await import('../pipeline/local-stack.js');
         const { apiService, embeddedDynamoService, tablesService } =
           await import('../pipeline/local-services.js');
+        const { brokerService, processorService, producerService } =
+          await import('../pipeline/pipeline-services.js');
+        const failed = (what: string) => (err: unknown) =>
+          ctx.out.warn(`${what} stopped: ${err instanceof Error ? err.message : String(err)}`);
         const stackServices = [
+          brokerService(),
           embeddedDynamoService(),
           tablesService(),
           apiService({
@@ -43,6 +61,8 @@ export const upCommand: CommandModule = {
             reportBug: (err) =>
               ctx.out.warn(`API bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
           }),
+          processorService({ onFailure: failed('processor') }),
+          ...(producer ? [producerService(rate, failed('producer'))] : []),
         ];
         const stack = await startStack(stackServices, {
           config: ctx.config,
@@ -69,6 +89,8 @@ export const upCommand: CommandModule = {
           const endpointFlag = dynamo && dynamo !== 'http://127.0.0.1:8000' ? ` --endpoint ${dynamo}` : '';
           ctx.out.info(`  citystream tables list${endpointFlag}`);
           ctx.out.info(`  citystream query stats${endpointFlag}`);
+          ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
+          ctx.out.info(`  citystream lag`);
           ctx.out.info('Press Ctrl-C to stop.');
           await untilAborted(ctx.signal);
           ctx.out.info('stopping…');
@@ -80,6 +102,8 @@ export const upCommand: CommandModule = {
     withExamples(cmd, [
       'citystream up',
       'citystream up --api-port 9090 --data-dir /tmp/citystream',
+      'citystream up --rate 50',
+      'citystream up --no-producer   # then: citystream produce --count 1000 --seed 7',
       'citystream up --json    # prints where each service listens as JSON',
     ]);
     program.addCommand(cmd);
