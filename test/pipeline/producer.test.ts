@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker } from '../../src/broker/broker.js';
 import { createKafka } from '../../src/infra/kafka.js';
 import { produceEvents, type ProduceProgress } from '../../src/pipeline/producer.js';
-import { hasKcat, readTopicWithKcat, startTestBroker, type TestBroker } from '../support/kafka.js';
+import {
+  hasKcat,
+  readTopicWithKafkajs,
+  readTopicWithKcat,
+  startTestBroker,
+  type TestBroker,
+} from '../support/kafka.js';
 
 describe('produceEvents', () => {
   let broker: TestBroker;
@@ -27,6 +33,13 @@ describe('produceEvents', () => {
     });
     expect(summary).toMatchObject({ sent: 120, errors: 0, idempotent: true, stoppedBy: 'count', seed: 1 });
     expect(progress.map((p) => p.sent)).toEqual([50, 100, 120, 120]);
+  });
+
+  it('is read back identically by kafkajs and by kcat', async (test) => {
+    if (!kcat) test.skip();
+    const viaKafkajs = await readTopicWithKafkajs(broker.kafka, 'lib-basic');
+    expect(viaKafkajs).toHaveLength(120);
+    expect(viaKafkajs).toEqual(await readTopicWithKcat(broker.bootstrap, 'lib-basic'));
   });
 
   it('sends no message scheduled after the end of the duration', async () => {
