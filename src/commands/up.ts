@@ -90,7 +90,10 @@ export const upCommand: CommandModule = {
           ctx.out.info(`  citystream tables list${endpointFlag}`);
           ctx.out.info(`  citystream query stats${endpointFlag}`);
           ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
-          ctx.out.info(`  citystream lag`);
+          const broker = stack.services.find((s) => s.name === 'broker')?.address;
+          ctx.out.info(
+            `  citystream lag${broker && broker !== '127.0.0.1:9092' ? ` --brokers ${broker}` : ''}`,
+          );
           ctx.out.info('Press Ctrl-C to stop.');
           await untilAborted(ctx.signal);
           ctx.out.info('stopping…');
