@@ -58,6 +58,28 @@ describeKcat('Conformance > kcat (librdkafka)', () => {
     expect(last.size).toBeGreaterThan(1); // spread over partitions
   });
 
+  it('produces with an idempotent librdkafka producer (InitProducerId, sequences)', async () => {
+    const file = path.join(dir, 'idem.txt');
+    await writeFile(file, Array.from({ length: 1000 }, (_, i) => `idem-${i}`).join('\n') + '\n');
+    await run(
+      'kcat',
+      ['-b', broker.bootstrap, '-P', '-t', 'kcat-idem', '-X', 'enable.idempotence=true', '-l', file],
+      {
+        timeout: 30_000,
+      },
+    );
+    const { stdout } = await run(
+      'kcat',
+      ['-b', broker.bootstrap, '-C', '-t', 'kcat-idem', '-o', 'beginning', '-e', '-q'],
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(stdout.trim().split('\n').sort()).toEqual(
+      Array.from({ length: 1000 }, (_, i) => `idem-${i}`).sort(),
+    );
+  });
+
   it('-L lists the broker and the topic with its partitions', async () => {
     const { stdout } = await run('kcat', ['-b', broker.bootstrap, '-L', '-t', 'kcat-lines'], {
       timeout: 20_000,
