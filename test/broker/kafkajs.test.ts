@@ -87,7 +87,7 @@ describe('Conformance > kafkajs > admin', () => {
     expect(await admin.createTopics({ topics: [{ topic: 'admin-a', numPartitions: 4 }] })).toBe(false); // exists
     expect(await admin.listTopics()).toEqual(expect.arrayContaining(['admin-a', 'admin-b']));
     const meta = await admin.fetchTopicMetadata({ topics: ['admin-a', 'admin-b'] });
-    expect(meta.topics.map((t) => [t.name, t.partitions.length])).toEqual([
+    expect(meta.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
       ['admin-a', 4],
       ['admin-b', 3],
     ]);
