@@ -1,0 +1,143 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../../src/infra/config-schema.js';
+import { serializeEvent } from '../../../src/pipeline/event-schema.js';
+import type { CityEvent } from '../../../src/pipeline/event.js';
+import { EventGenerator, steppedClock } from '../../../src/pipeline/generator.js';
+import { ProcessorMetrics, serveMetrics } from '../../../src/pipeline/metrics.js';
+import { startPipelineProcessor } from '../../../src/pipeline/processor/run-process.js';
+import { tableNames } from '../../../src/pipeline/table-definitions.js';
+import { createTables } from '../../../src/pipeline/tables.js';
+import { runCli } from '../../support/cli.js';
+import {
+  readTopic,
+  sendAll,
+  startPipelineStack,
+  waitForZeroLag,
+  type PipelineStack,
+} from '../../e2e/pipeline-stack.js';
+
+let stack: PipelineStack;
+let n = 0;
+
+beforeAll(async () => {
+  stack = await startPipelineStack({ partitions: 2 });
+}, 60_000);
+afterAll(async () => stack?.stop());
+
+/** A config of its own (topic, DLQ, group, tables) on the shared stack. */
+async function freshConfig(overrides: Partial<Config> = {}): Promise<Config> {
+  n += 1;
+  const config: Config = {
+    ...stack.config,
+    topic: `t${n}`,
+    dlqTopic: `t${n}.dlq`,
+    group: `g${n}`,
+    prefix: `${stack.config.prefix}${n}-`,
+    ...overrides,
+  };
+  await createTables(stack.client, { prefix: config.prefix, billing: { mode: 'on-demand' } });
+  return config;
+}
+
+async function windows(config: Config): Promise<Array<Record<string, unknown>>> {
+  const page = await stack.client.send(
+    new ScanCommand({ TableName: tableNames(config.prefix).aggregations }),
+  );
+  return (page.Items ?? []).map((i) => unmarshall(i));
+}
+
+describe('idle partition', () => {
+  it('closes the last windows of a stream that stops, within a bounded wall-clock time', async () => {
+    // 3-second windows and watermark; events 0.5 s apart over 20 s of event time.
+    const config = await freshConfig({ windowMinutes: 0.05, watermarkMinutes: 0.05 });
+    const generator = new EventGenerator({ seed: 3, clock: steppedClock(Date.now() - 60_000, 500) });
+    await sendAll(stack.kafka, config.topic, generator.take(40));
+    const running = await startPipelineProcessor(config, { sink: 'dynamodb', tickMs: 100 });
+    try {
+      await waitForZeroLag(stack.kafka, config.group, config.topic);
+      const before = await windows(config);
+      expect(before.length).toBeGreaterThan(5);
+      // The event-time watermark alone leaves the newest windows open…
+      expect(before.some((w) => w.final !== true)).toBe(true);
+      // …and the idle tick closes them: idle 3 s, then the clock runs with the wall clock.
+      const deadline = Date.now() + 30_000;
+      let after = before;
+      while (after.some((w) => w.final !== true) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        after = await windows(config);
+      }
+      expect(after.filter((w) => w.final !== true)).toEqual([]);
+      expect(after.map((w) => w.event_count)).toEqual(before.map((w) => w.event_count));
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('sends malformed JSON, wrong types, unknown enums, oversize and far-future events to the DLQ with reasons', async () => {
+    const config = await freshConfig();
+    const good: CityEvent = {
+      event_id: '0b6a4c1e-0000-4000-8000-000000000001',
+      event_type: 'traffic',
+      city: 'NYC',
+      severity: 'high',
+      timestamp: new Date(Date.now() - 60_000).toISOString(),
+      description: 'ok',
+    };
+    const cases: Array<[string, string]> = [
+      ['{"event_id": "x", ', 'invalid_json'],
+      ['[1,2,3]', 'not_an_object'],
+      [JSON.stringify({ ...good, severity: 3 }), 'bad_type:severity'],
+      [JSON.stringify({ ...good, event_type: 'parade' }), 'unknown_event_type'],
+      [JSON.stringify({ ...good, severity: 'apocalyptic' }), 'unknown_severity'],
+      [JSON.stringify({ ...good, description: 'x'.repeat(70 * 1024) }), 'oversize'],
+      [JSON.stringify({ ...good, timestamp: '2999-01-01T00:00:00Z' }), 'timestamp_in_future'],
+      [JSON.stringify({ ...good, timestamp: 'yesterday' }), 'bad_timestamp'],
+      [JSON.stringify({ ...good, city: undefined }), 'missing_field:city'],
+    ];
+    await sendAll(stack.kafka, config.topic, [
+      ...cases.map(([value]) => ({ key: 'NYC', value })),
+      { key: 'NYC', value: serializeEvent(good) },
+    ]);
+    const metrics = new ProcessorMetrics();
+    const server = await serveMetrics(metrics, 0);
+    const running = await startPipelineProcessor(config, { sink: 'none', metrics });
+    try {
+      await waitForZeroLag(stack.kafka, config.group, config.topic);
+      expect(running.processor.totals).toMatchObject({
+        consumed: cases.length + 1,
+        valid: 1,
+        invalid: cases.length,
+      });
+      const text = await (await fetch(server.url)).text();
+      expect(text).toMatch(/citystream_events_invalid_total\{reason="oversize"\} 1/);
+      expect(text).toMatch(/citystream_dlq_total 9/);
+    } finally {
+      await running.stop();
+      await server.close();
+    }
+    const dlq = await readTopic(stack.kafka, config.dlqTopic);
+    const got = dlq.map((m) => [m.value, m.headers.reason]).sort();
+    expect(got).toEqual([...cases].sort());
+  });
+
+  it('rejects out-of-range flags with one line and exit 2', async () => {
+    for (const argv of [
+      ['process', '--window', '0'],
+      ['process', '--watermark', '-1'],
+      ['process', '--sink', 'kafka'],
+      ['process', '--metrics-port', '70000'],
+      ['process', '--alert-severities', 'urgent'],
+      ['up', '--rate', '0'],
+    ]) {
+      const result = await runCli(argv, { env: {} });
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trim().split('\n');
+      expect(lines[0], argv.join(' ')).toMatch(/error|Error/);
+    }
+  });
+});
