@@ -48,6 +48,9 @@ async function consumeAll(
   const consumer = newConsumer(`g-${topic}-${opts.mode ?? 'eachMessage'}-${Math.random()}`);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning });
+  // A completed fetch means the group is joined and the starting positions are resolved.
+  let fetched = false;
+  consumer.on(consumer.events.FETCH, () => void (fetched = true));
   if (opts.mode === 'eachBatch')
     await consumer.run({
       eachBatch: async ({ batch }) => {
@@ -58,7 +61,10 @@ async function consumeAll(
     await consumer.run({
       eachMessage: async ({ partition, message }) => void got.push({ partition, message }),
     });
-  await opts.before?.();
+  if (opts.before) {
+    await waitFor('the first fetch', () => fetched);
+    await opts.before();
+  }
   await waitFor(`${count} messages from ${topic}`, () => got.length >= count);
   await consumer.disconnect();
   return got;
@@ -166,11 +172,7 @@ describe('Conformance > kafkajs > consumer', () => {
     await produce('latest', 'old', 10);
     const got = await consumeAll('latest', 5, {
       fromBeginning: false,
-      before: async () => {
-        // Start producing once the consumer has its assignment and positions.
-        await new Promise((r) => setTimeout(r, 1500));
-        await produce('latest', 'new', 5);
-      },
+      before: async () => produce('latest', 'new', 5),
     });
     expect(got.map((g) => g.message.value!.toString()).every((v) => v.startsWith('new-'))).toBe(true);
   });
