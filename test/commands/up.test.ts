@@ -42,10 +42,11 @@ interface Listing {
 }
 
 /** Starts `up --json` in-process; resolves once it has printed where everything listens. */
-async function startUp(cwd: string, dynamoPort: number) {
+async function startUp(cwd: string, dynamoPort: number, brokerPort: number) {
   const controller = new AbortController();
   const { io, output } = captureIO({ cwd, signal: controller.signal });
-  const exit = main(['up', '--json', '--dynamo-port', String(dynamoPort), '--api-port', '0'], io);
+  const argv = ['up', '--json', '--dynamo-port', String(dynamoPort), '--api-port', '0'];
+  const exit = main([...argv, '--broker-port', String(brokerPort), '--no-producer'], io);
   let early: number | undefined;
   void exit.then((code) => (early = code));
   const listing = await waitFor('up to print its services', () => {
@@ -61,8 +62,16 @@ describe('citystream up', () => {
   it('starts DynamoDB, creates the tables, serves the API, and stops cleanly on abort; data survives', async () => {
     const cwd = await tempCwd();
     const port = await freePort();
-    const up = await startUp(cwd, port);
-    expect(up.listing.services.map((s) => s.name)).toEqual(['dynamodb', 'tables', 'api']);
+    const brokerPort = await freePort();
+    const up = await startUp(cwd, port, brokerPort);
+    // The services in start order; later issues' services (broker, processor) are entries of the same list.
+    expect(up.listing.services.map((s) => s.name)).toEqual([
+      'broker',
+      'dynamodb',
+      'tables',
+      'api',
+      'processor',
+    ]);
     expect(up.address('dynamodb')).toBe(`http://127.0.0.1:${port}`);
 
     const health = await fetch(`${up.address('api')}/health`);
@@ -92,7 +101,7 @@ describe('citystream up', () => {
     expect(down.stderr).toContain('nothing is listening on');
 
     // A second `up` in the same directory finds the tables it created (data under .citystream/).
-    const again = await startUp(cwd, port);
+    const again = await startUp(cwd, port, brokerPort);
     const created = await runCli(['tables', 'create', '--json', '--endpoint', again.address('dynamodb')], {
       cwd,
     });
