@@ -34,8 +34,8 @@ export interface ErrorReply {
  * Decides what the client sees for any error, in one place:
  * - an ApiError: its own wire form;
  * - a framework error with a 4xx status (malformed URL, …): 400 with fastify's message;
- * - DynamoDB down, throttled, or a table missing (translated by infra/dynamodb into UserError or
- *   ServiceError, or a retryable SDK error left over after retries): 503;
+ * - DynamoDB down, throttled, slow past the request deadline, or a table missing (translated by
+ *   infra/dynamodb into UserError or ServiceError, or a retryable SDK error left over after retries): 503;
  * - anything else: 500 with a fixed sentence. Never a stack trace.
  */
 export function toErrorReply(err: unknown): ErrorReply {
@@ -44,11 +44,21 @@ export function toErrorReply(err: unknown): ErrorReply {
     const message = `DynamoDB is unavailable: ${err.message}${err.hint ? ` — ${err.hint}` : ''}`;
     return { status: 503, body: { error: 'service_unavailable', message }, bug: false };
   }
-  if (isRetryableDynamoError(err)) {
-    const name = (err as { name?: string }).name ?? 'error';
+  const name = (err as { name?: string } | null)?.name;
+  if (name === 'AbortError' || name === 'TimeoutError') {
     return {
       status: 503,
-      body: { error: 'service_unavailable', message: `DynamoDB is unavailable (${name}); retry later` },
+      body: { error: 'service_unavailable', message: 'DynamoDB did not answer in time; retry later' },
+      bug: false,
+    };
+  }
+  if (isRetryableDynamoError(err)) {
+    return {
+      status: 503,
+      body: {
+        error: 'service_unavailable',
+        message: `DynamoDB is unavailable (${name ?? 'error'}); retry later`,
+      },
       bug: false,
     };
   }

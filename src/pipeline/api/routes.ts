@@ -41,7 +41,9 @@ export const ROUTES: RouteSpec[] = [
     parameters: [],
     response: 'Health',
     async handler(read) {
-      await read.client.send(new DescribeTableCommand({ TableName: read.tables.rawEvents }));
+      await read.client.send(new DescribeTableCommand({ TableName: read.tables.rawEvents }), {
+        abortSignal: read.signal,
+      });
       return { status: 'ok' };
     },
   },

@@ -23,7 +23,11 @@ export interface StartApiOptions {
   clock?: () => Date;
   /** Version shown in the OpenAPI document. */
   version?: string;
+  /** A request whose DynamoDB reads take longer is answered 503 (a hung endpoint must not hang clients). */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export interface RunningApi {
   url: string;
@@ -39,11 +43,13 @@ export interface RunningApi {
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const tables = tableNames(options.config.prefix);
   const clock = options.clock ?? (() => new Date());
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const read = (): ReadContext => ({
     client: options.client,
     tables,
     ttlDays: options.config.ttlDays,
     now: clock(),
+    signal: AbortSignal.timeout(timeoutMs),
   });
 
   const sendError = (reply: FastifyReply, err: unknown): FastifyReply => {

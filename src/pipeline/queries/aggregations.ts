@@ -54,7 +54,7 @@ async function windowsOfKey(
 ): Promise<AggregationDocument[]> {
   const range = windowRange(query);
   const items = await queryUpTo(
-    ctx.client,
+    ctx,
     {
       TableName: ctx.tables.aggregations,
       KeyConditionExpression: `agg_key = :key${range.condition}`,
@@ -75,13 +75,13 @@ async function windowsByDay(ctx: ReadContext, query: AggregationsQuery): Promise
   const found: AggregationDocument[] = [];
   for (const day of daysNewestFirst(newest, oldest)) {
     const input = dayQuery(ctx, day, range, query.type);
-    const items = await queryUpTo(ctx.client, input, query.limit - found.length);
+    const items = await queryUpTo(ctx, input, query.limit - found.length);
     found.push(...items.map(toAggregationDocument));
     if (found.length >= query.limit) {
       // The index orders windows that start together arbitrarily, and Limit may have cut through such a
       // group: read the whole group at the boundary so the answer is exact and stable.
       const boundary = found[found.length - 1]!.window_start;
-      const group = await queryAll(ctx.client, dayQuery(ctx, day, exactly(boundary), query.type));
+      const group = await queryAll(ctx, dayQuery(ctx, day, exactly(boundary), query.type));
       const rest = found.filter((w) => w.window_start !== boundary);
       return [...rest, ...group.map(toAggregationDocument)].sort(compareWindows).slice(0, query.limit);
     }

@@ -1,6 +1,9 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Item } from './documents.js';
+import type { ReadContext } from './read-context.js';
+
+/** What a Query needs: the client, and the signal that abandons a read nobody waits for any more. */
+export type Reader = Pick<ReadContext, 'client' | 'signal'>;
 
 /**
  * A filtered Query returns fewer items than its Limit (DynamoDB applies Limit before the filter), so a
@@ -10,7 +13,7 @@ import type { Item } from './documents.js';
 export const MAX_PAGES = 20;
 
 export async function queryUpTo(
-  client: DynamoDBClient,
+  reader: Reader,
   input: QueryCommandInput,
   want: number,
   maxPages = MAX_PAGES,
@@ -18,8 +21,9 @@ export async function queryUpTo(
   const items: Item[] = [];
   let startKey: Item | undefined;
   for (let page = 0; page < maxPages && items.length < want; page += 1) {
-    const result = await client.send(
+    const result = await reader.client.send(
       new QueryCommand({ ...input, Limit: want - items.length, ExclusiveStartKey: startKey }),
+      { abortSignal: reader.signal },
     );
     items.push(...(result.Items ?? []));
     startKey = result.LastEvaluatedKey;
@@ -30,14 +34,16 @@ export async function queryUpTo(
 
 /** Every item in a key range, page by page (for small ranges: one city's or one day's rollup rows). */
 export async function queryAll(
-  client: DynamoDBClient,
+  reader: Reader,
   input: QueryCommandInput,
   maxPages = MAX_PAGES,
 ): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
   for (let page = 0; page < maxPages; page += 1) {
-    const result = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    const result = await reader.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }), {
+      abortSignal: reader.signal,
+    });
     items.push(...(result.Items ?? []));
     startKey = result.LastEvaluatedKey;
     if (!startKey) break;
@@ -47,15 +53,16 @@ export async function queryAll(
 
 /** Counts the items of a key range that pass the filter, without reading them (Select: COUNT). */
 export async function queryCount(
-  client: DynamoDBClient,
+  reader: Reader,
   input: QueryCommandInput,
   maxPages = MAX_PAGES,
 ): Promise<number> {
   let count = 0;
   let startKey: Item | undefined;
   for (let page = 0; page < maxPages; page += 1) {
-    const result = await client.send(
+    const result = await reader.client.send(
       new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: startKey }),
+      { abortSignal: reader.signal },
     );
     count += result.Count ?? 0;
     startKey = result.LastEvaluatedKey;

@@ -14,4 +14,6 @@ export interface ReadContext {
   now?: Date;
   /** Days raw events and alerts are kept: older items and rollup days are not returned. */
   ttlDays: number;
+  /** Aborts the read's requests (the API gives each request a deadline). */
+  signal?: AbortSignal;
 }

@@ -30,7 +30,7 @@ export async function recentAlerts(
 
   if (query.city !== undefined) {
     const items = await queryUpTo(
-      ctx.client,
+      ctx,
       {
         TableName: ctx.tables.alerts,
         KeyConditionExpression: '#city = :city AND alert_key >= :cutoff',
@@ -49,7 +49,7 @@ export async function recentAlerts(
   for (const day of days) {
     if (found.length >= want) break;
     const items = await queryUpTo(
-      ctx.client,
+      ctx,
       {
         TableName: ctx.tables.alerts,
         IndexName: INDEX.alertsByDay,

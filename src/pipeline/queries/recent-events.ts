@@ -18,7 +18,7 @@ export async function recentEvents(
   const lists = await Promise.all(
     shards.map(async (shard) => {
       const items = await queryUpTo(
-        ctx.client,
+        ctx,
         {
           TableName: ctx.tables.rawEvents,
           IndexName: INDEX.rawEventsByCity,

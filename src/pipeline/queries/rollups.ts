@@ -56,7 +56,7 @@ export async function citySummary(ctx: ReadContext, city: string): Promise<Summa
   const now = ctx.now ?? new Date();
   const [t, alerts24h] = await Promise.all([
     scopeTotals({ ...ctx, now }, city),
-    queryCount(ctx.client, {
+    queryCount(ctx, {
       TableName: ctx.tables.alerts,
       KeyConditionExpression: '#city = :city AND alert_key >= :cutoff',
       FilterExpression: 'expires_at > :now',
@@ -80,7 +80,7 @@ export async function citySummary(ctx: ReadContext, city: string): Promise<Summa
 
 async function scopeTotals(ctx: ReadContext, scope: string): Promise<RollupTotals> {
   const now = ctx.now ?? new Date();
-  const items = await queryAll(ctx.client, {
+  const items = await queryAll(ctx, {
     TableName: ctx.tables.rollups,
     KeyConditionExpression: '#scope = :scope AND #day >= :oldest',
     ExpressionAttributeNames: { '#scope': 'scope', '#day': 'day' },

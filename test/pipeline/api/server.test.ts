@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../../src/infra/dynamodb.js';
 import { startApi, type RunningApi } from '../../../src/pipeline/api/index.js';
@@ -152,6 +153,37 @@ describe('REST API', () => {
     const down = await get(downApi, '/api/v1/stats');
     expect(down.body.message).toMatch(/nothing is listening .*citystream up/);
     expect(bugs).toEqual([]);
+  });
+
+  it('answers 503 when DynamoDB accepts connections but never answers', async () => {
+    const sockets: Socket[] = [];
+    const hung = createServer((socket) => void sockets.push(socket)); // reads nothing, answers nothing
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', () => resolve()));
+    const hungClient = createDynamoClient(
+      configFor(`http://127.0.0.1:${(hung.address() as AddressInfo).port}`),
+      {
+        maxAttempts: 1,
+      },
+    );
+    const slow = await startApi({
+      client: hungClient,
+      config: { prefix: 'p-', ttlDays: 30 },
+      host: '127.0.0.1',
+      port: 0,
+      requestTimeoutMs: 300,
+    });
+    try {
+      for (const path of ['/api/v1/health', '/api/v1/stats', '/api/v1/events/NYC'])
+        expect(await get(slow, path), path).toEqual({
+          status: 503,
+          body: { error: 'service_unavailable', message: 'DynamoDB did not answer in time; retry later' },
+        });
+    } finally {
+      await slow.close();
+      hungClient.destroy();
+      for (const socket of sockets) socket.destroy();
+      hung.close();
+    }
   });
 
   it('answers a bug with a plain 500 and reports it', async () => {
