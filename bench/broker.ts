@@ -107,7 +107,14 @@ async function kcat(argv: string[], input?: string): Promise<number> {
   return (user ?? 0) + (sys ?? 0);
 }
 
+/** Printed under the recorded table; bench/RESULTS.md has the reading of a run (what bounds each figure). */
+const BOUNDS = [
+  'Reading the CPU columns: a process near 1.0 was saturating one core. The broker is the bound only if its column',
+  'is; otherwise compare the client column (kafkajs encodes and decodes in JavaScript) and an fsync never run.',
+].join('\n');
+
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg()[0]!;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'citystream-bench-broker-'));
   const { child, port } = await spawnBroker(path.join(dir, 'data'));
   const bootstrap = `127.0.0.1:${port}`;
@@ -243,7 +250,8 @@ async function main(): Promise<void> {
         new URL('./RESULTS.md', import.meta.url),
         `\n## Embedded broker (bench/broker.ts)\n\n${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, Node ${process.version}, ` +
           `${N.toLocaleString('en-US')} messages of ${VALUE_BYTES} bytes, 6 partitions, fsync ${fsync}; broker in its own process, ` +
-          `clients on the same machine.\n\n${table}\n\n${latency}\n`,
+          `clients on the same machine; 1-minute load average ${loadBefore.toFixed(1)} at the start (other work on the machine).\n\n` +
+          `${table}\n\n${latency}\n\n${BOUNDS}\n`,
       );
     }
   } finally {
