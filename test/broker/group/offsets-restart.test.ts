@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/broker.js';
+import { commitWithoutGroup } from './simple-commit-client.js';
 import { waitFor } from './wait-for.js';
 
 const TOPIC = 'durable';
@@ -45,8 +46,8 @@ describe('Broker > Group > committed offsets across a restart', () => {
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
     await waitFor(() => seen.length === 30, 20_000, 'the group consumed everything');
     await consumer.disconnect();
-    // …and a client without a group membership commits with generation -1 (as kcat without -G does).
-    await admin.setOffsets({ groupId: 'simple', topic: TOPIC, partitions: [{ partition: 1, offset: '7' }] });
+    // …and a client without a group membership commits with generation -1 (a consumer that assigns its partitions itself).
+    expect(await commitWithoutGroup(broker.port, 'simple', TOPIC, 1, 7)).toBe(0);
 
     const before = await admin.fetchOffsets({ groupId: 'members', topics: [TOPIC] });
     expect(before[0]!.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(30);
