@@ -19,6 +19,8 @@ export interface ConnectionDeps {
 interface Slot {
   done: boolean;
   chunks: Buffer[] | null;
+  /** Size of the request frame, held until the response is written. */
+  requestBytes: number;
 }
 
 /**
@@ -32,6 +34,8 @@ export class Connection {
   private readonly abort = new AbortController();
   private closed = false;
   private clientId: string | null = null;
+  /** Bytes of request frames not yet answered: bounded by one maximum frame before reading pauses. */
+  private inFlightBytes = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -75,8 +79,9 @@ export class Connection {
     }
     for (const frame of frames) {
       if (this.closed) return;
-      const slot: Slot = { done: false, chunks: null };
+      const slot: Slot = { done: false, chunks: null, requestBytes: frame.length };
       this.slots.push(slot);
+      this.inFlightBytes += frame.length;
       this.serve(frame).then(
         (chunks) => {
           slot.done = true;
@@ -86,7 +91,7 @@ export class Connection {
         (err: unknown) => this.close(describeFailure(err)),
       );
     }
-    if (this.slots.length >= this.deps.maxInFlight) this.socket.pause();
+    if (this.overLimits()) this.socket.pause();
   }
 
   /** Reads the header, finds the handler and codec, runs it, and encodes the framed response. */
@@ -127,6 +132,7 @@ export class Connection {
     this.socket.cork();
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
+      this.inFlightBytes -= slot.requestBytes;
       for (const chunk of slot.chunks ?? []) {
         this.socket.write(chunk);
         wrote = true;
@@ -138,7 +144,13 @@ export class Connection {
 
   private resumeIfIdle(): void {
     if (this.closed || this.socket.writableNeedDrain) return;
-    if (this.slots.length < this.deps.maxInFlight && this.socket.isPaused()) this.socket.resume();
+    if (!this.overLimits() && this.socket.isPaused()) this.socket.resume();
+  }
+
+  private overLimits(): boolean {
+    return (
+      this.slots.length >= this.deps.maxInFlight || this.inFlightBytes >= this.deps.state.config.maxFrameBytes
+    );
   }
 }
 
