@@ -76,6 +76,37 @@ describe('idle partition', () => {
   });
 });
 
+describe('citystream process', () => {
+  it('runs until aborted, prints NDJSON console lines with --json --console, and commits everything', async () => {
+    const config = await freshConfig();
+    const generator = new EventGenerator({ seed: 5, clock: steppedClock(Date.now() - 3_600_000, 1_000) });
+    await sendAll(stack.kafka, config.topic, generator.take(300));
+    const controller = new AbortController();
+    const env = {
+      CITYSTREAM_TOPIC: config.topic,
+      CITYSTREAM_DLQ_TOPIC: config.dlqTopic,
+      CITYSTREAM_PREFIX: config.prefix,
+      CITYSTREAM_ENDPOINT: config.endpoint,
+      CITYSTREAM_BROKERS: config.brokers.join(','),
+    };
+    const done = runCli(['--json', 'process', '--group', config.group, '--console', '--sink', 'none'], {
+      env,
+      signal: controller.signal,
+    });
+    await waitForZeroLag(stack.kafka, config.group, config.topic);
+    await new Promise((r) => setTimeout(r, 1_200)); // at least one console refresh (every second)
+    controller.abort();
+    const result = await done;
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { consumed: number; lag: number });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.at(-1)).toMatchObject({ consumed: 300, lag: 0 });
+  });
+});
+
 describe('bad input', () => {
   it('sends malformed JSON, wrong types, unknown enums, oversize and far-future events to the DLQ with reasons', async () => {
     const config = await freshConfig();
