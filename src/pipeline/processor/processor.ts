@@ -212,8 +212,9 @@ export class Processor {
     const decoded = decodeMessages(messages, (v) => parseEvent(v, parseOptions));
 
     let plan: BatchPlan | undefined;
+    let state: PartitionState;
     for (let attempt = 0; ; attempt++) {
-      const state = await this.stateOf(partition);
+      state = await this.stateOf(partition);
       await this.restore(partition, state, decoded);
       plan = planBatch(decoded, state.view(), state.windows, state.watermark, this.planner, this.now());
       try {
@@ -232,7 +233,6 @@ export class Processor {
 
     const last = messages[messages.length - 1]!.offset;
     const next = String(last + 1);
-    const state = this.states.get(partition)!;
     await commitOffsetsIfNecessary({
       topics: [
         {
