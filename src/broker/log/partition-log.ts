@@ -29,7 +29,6 @@ export class PartitionLog {
   /** Highest offset + 1 that readers may see (written to the file). */
   private visibleOffset: number;
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly producers = new ProducerStates();
   private readonly waiters = new Set<() => void>();
   private syncing: Promise<void> | null = null;
   private nextSync: Promise<void> | null = null;
@@ -42,6 +41,7 @@ export class PartitionLog {
     readonly dir: string,
     private readonly segments: Segment[],
     private readonly config: BrokerConfig,
+    private readonly producers: ProducerStates,
   ) {
     this.nextOffset = segments.at(-1)!.nextOffset + 1;
     this.visibleOffset = this.nextOffset;
@@ -61,10 +61,15 @@ export class PartitionLog {
       .map((f) => Number(f.slice(0, 20)))
       .sort((a, b) => a - b);
     const segments: Segment[] = [];
-    for (const [i, base] of bases.entries())
-      segments.push(await Segment.load(dir, base, i === bases.length - 1, log));
+    // Idempotent producers' recent batches are restored from the active segment's scan, so a retry
+    // that reaches a restarted broker is still recognised as a duplicate.
+    const producers = new ProducerStates();
+    for (const [i, base] of bases.entries()) {
+      const active = i === bases.length - 1;
+      segments.push(await Segment.load(dir, base, active, log, (h) => producers.record(h, h.baseOffset)));
+    }
     if (segments.length === 0) segments.push(await Segment.create(dir, 0));
-    return new PartitionLog(topic, partition, dir, segments, config);
+    return new PartitionLog(topic, partition, dir, segments, config, producers);
   }
 
   get logStartOffset(): number {

@@ -16,9 +16,10 @@ const KEPT_BATCHES = 5;
 /**
  * Per-partition sequence checks for idempotent producers (producerId >= 0): the next batch must start at
  * the last sequence + 1; a retry of one of the last five batches is answered with its original offset
- * instead of being written twice; an older epoch is fenced. State is in memory: after a restart a
- * producer's first batch is accepted at any sequence (as Kafka does for an unknown producer id once its
- * state has expired).
+ * instead of being written twice; an older epoch is fenced. On start the state is rebuilt from the
+ * active segment of each partition; a producer whose last batch is older than that is unknown, and its
+ * first batch is accepted at any sequence (as Kafka does for an unknown producer id once its state has
+ * expired).
  */
 export class ProducerStates {
   private readonly producers = new Map<bigint, ProducerEntry>();

@@ -1,6 +1,12 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { crcMatches, readBatchHeader, BATCH_HEADER_BYTES, LOG_OVERHEAD } from './record-batch.js';
+import {
+  crcMatches,
+  readBatchHeader,
+  BATCH_HEADER_BYTES,
+  LOG_OVERHEAD,
+  type BatchHeader,
+} from './record-batch.js';
 
 /** Where one batch sits in a segment; the in-memory form of the offset index. */
 export interface BatchEntry {
@@ -58,6 +64,7 @@ export class Segment {
     baseOffset: number,
     verify: boolean,
     log: (line: string) => void,
+    onBatch: (h: BatchHeader) => void = () => {},
   ): Promise<Segment> {
     const logPath = path.join(dir, segmentName(baseOffset, 'log'));
     const segment = await Segment.create(dir, baseOffset);
@@ -65,7 +72,7 @@ export class Segment {
     segment.lastAppendMs = info.mtimeMs;
     const fromIndex = verify ? false : await segment.loadIndex(info.size);
     if (!fromIndex) {
-      const validBytes = await segment.scan(info.size);
+      const validBytes = await segment.scan(info.size, onBatch);
       if (validBytes < info.size) {
         log(
           `${dir}: truncating ${segmentName(baseOffset, 'log')} from ${info.size} to ${validBytes} bytes (torn tail)`,
@@ -78,7 +85,7 @@ export class Segment {
   }
 
   /** Reads batches from the start, stopping at the first that is short, misnumbered or fails its CRC. */
-  private async scan(fileSize: number): Promise<number> {
+  private async scan(fileSize: number, onBatch: (h: BatchHeader) => void): Promise<number> {
     const chunkSize = 4 * 1024 * 1024;
     let position = 0;
     let expectedOffset = this.baseOffset;
@@ -99,6 +106,7 @@ export class Segment {
       const batch = buf.subarray(position - bufStart, position - bufStart + size);
       const h = readBatchHeader(batch);
       if (h.magic !== 2 || !crcMatches(batch) || h.baseOffset < expectedOffset) break;
+      onBatch(h);
       this.entries.push({
         baseOffset: h.baseOffset,
         lastOffset: h.baseOffset + h.lastOffsetDelta,

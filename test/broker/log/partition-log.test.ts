@@ -108,6 +108,19 @@ describe('Log > partition log', () => {
     await plog.close();
   });
 
+  it('still recognises a retried idempotent batch after a restart', async () => {
+    let plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    const batch = await makeBatch(['a'], { producerId: 91, firstSequence: 0 });
+    await plog.append(Buffer.from(batch), true);
+    await plog.close();
+    plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    expect((await plog.append(Buffer.from(batch), true)).baseOffset).toBe(0);
+    expect(plog.highWatermark).toBe(1);
+    const gap = await makeBatch(['c'], { producerId: 91, firstSequence: 7 });
+    expect((await plog.append(gap, true)).error).toBe('OUT_OF_ORDER_SEQUENCE_NUMBER');
+    await plog.close();
+  });
+
   it('deletes whole closed segments by size retention, never the active one', async () => {
     const plog = await PartitionLog.open(
       dir,
