@@ -2,7 +2,7 @@ import { mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrokerConfig } from '../broker-state.js';
 import { ProducerStates, type SequenceCheck } from './producer-state.js';
-import { readBatchHeader, setBaseOffset } from './record-batch.js';
+import { readBatchHeader, recordTimestamps, setBaseOffset } from './record-batch.js';
 import { Segment, segmentName, type BatchEntry } from './segment.js';
 
 export interface AppendResult {
@@ -193,11 +193,20 @@ export class PartitionLog {
     return undefined;
   }
 
-  /** The first offset whose batch has a timestamp >= ts, or undefined if none (ListOffsets by time). */
-  offsetForTimestamp(ts: number): number | undefined {
+  /**
+   * The first offset whose record timestamp is >= ts, with that timestamp (ListOffsets by time); undefined
+   * if none. For batches stored opaque (snappy, lz4, zstd) the answer is the batch's first offset.
+   */
+  async offsetForTimestamp(ts: number): Promise<{ offset: number; timestamp: number } | undefined> {
     for (const segment of this.segments)
-      for (const e of segment.entries)
-        if (e.maxTimestamp >= ts && e.baseOffset < this.visibleOffset) return e.baseOffset;
+      for (const e of segment.entries) {
+        if (e.maxTimestamp < ts || e.baseOffset >= this.visibleOffset) continue;
+        const batch = await segment.readAt(e.position, e.size);
+        const records = recordTimestamps(batch, this.config.maxFrameBytes);
+        const hit = records?.find((rec) => rec.timestamp >= ts);
+        if (hit === undefined) return { offset: e.baseOffset, timestamp: e.maxTimestamp };
+        return { offset: e.baseOffset + hit.offsetDelta, timestamp: hit.timestamp };
+      }
     return undefined;
   }
 

@@ -152,3 +152,32 @@ function countRecords(body: Buffer, expected: number): void {
   if (count !== expected)
     throw new BatchValidationError('INVALID_RECORD', `${count} records, header says ${expected}`);
 }
+
+/**
+ * Offset delta and timestamp of each record of a batch, in order; null for codecs stored opaque (snappy,
+ * lz4, zstd). Used by ListOffsets to answer a timestamp query to the record, not just the batch.
+ */
+export function recordTimestamps(
+  batch: Buffer,
+  maxUncompressedBytes: number,
+): { offsetDelta: number; timestamp: number }[] | null {
+  const h = readBatchHeader(batch);
+  const codec = h.attributes & 0x07;
+  let body: Buffer;
+  if (codec === Compression.none) body = batch.subarray(BATCH_HEADER_BYTES);
+  else if (codec === Compression.gzip)
+    body = gunzipBounded(batch.subarray(BATCH_HEADER_BYTES), maxUncompressedBytes);
+  else return null;
+  const r = new Reader(body);
+  const out: { offsetDelta: number; timestamp: number }[] = [];
+  while (r.remaining > 0) {
+    const length = r.varint();
+    const end = r.offset + length;
+    r.int8(); // attributes
+    const timestampDelta = Number(r.varlong());
+    const offsetDelta = r.varint();
+    out.push({ offsetDelta, timestamp: h.baseTimestamp + timestampDelta });
+    r.raw(end - r.offset);
+  }
+  return out;
+}

@@ -27,13 +27,13 @@ export async function makeBatch(
   const Long = require('kafkajs/src/utils/long') as { fromNumber(n: number): unknown };
   const ts = opts.timestamp ?? Date.now();
   const records = values.map((value, i) =>
-    Record({ offsetDelta: i, timestampDelta: 0, key: null, value, headers: {} }),
+    Record({ offsetDelta: i, timestampDelta: opts.timestampDeltas?.[i] ?? 0, key: null, value, headers: {} }),
   );
   const encoded = await RecordBatch({
     compression: opts.compression ?? 0,
     firstOffset: Long.fromNumber(0),
     firstTimestamp: ts,
-    maxTimestamp: ts,
+    maxTimestamp: ts + Math.max(0, ...(opts.timestampDeltas ?? [0])),
     lastOffsetDelta: values.length - 1,
     producerId: Long.fromNumber(opts.producerId ?? -1),
     producerEpoch: opts.producerEpoch ?? 0,

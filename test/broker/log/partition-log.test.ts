@@ -121,6 +121,27 @@ describe('Log > partition log', () => {
     await plog.close();
   });
 
+  it('finds the first record at or after a timestamp, inside a batch, plain and gzip', async () => {
+    const plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    const base = 1_700_000_000_000;
+    await plog.append(
+      await makeBatch(['a', 'b', 'c'], { timestamp: base, timestampDeltas: [0, 10, 20] }),
+      true,
+    );
+    const gz = await makeBatch(['d', 'e'], {
+      timestamp: base + 100,
+      timestampDeltas: [0, 50],
+      compression: 1,
+    });
+    await plog.append(gz, true);
+    expect(await plog.offsetForTimestamp(base - 1)).toEqual({ offset: 0, timestamp: base });
+    expect(await plog.offsetForTimestamp(base + 5)).toEqual({ offset: 1, timestamp: base + 10 });
+    expect(await plog.offsetForTimestamp(base + 20)).toEqual({ offset: 2, timestamp: base + 20 });
+    expect(await plog.offsetForTimestamp(base + 120)).toEqual({ offset: 4, timestamp: base + 150 });
+    expect(await plog.offsetForTimestamp(base + 151)).toBeUndefined();
+    await plog.close();
+  });
+
   it('deletes whole closed segments by size retention, never the active one', async () => {
     const plog = await PartitionLog.open(
       dir,
