@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writer } from '../../../src/broker/protocol/writer.js';
 import { startTestBroker, waitFor, type TestBroker } from '../broker-fixture.js';
+import { kafkajsRequestBody } from '../protocol/kafkajs-oracle.js';
 
 /** A raw TCP client that collects the bytes it receives and notices when the broker closes it. */
 class RawClient {
@@ -121,6 +122,32 @@ describe('Server > bad input', () => {
     const client = await RawClient.open(broker.port);
     client.send(frame(new Writer().int16(0).int16(99).int32(1).nullableString('t')));
     await expectClosedWithLog(client, /Produce v99 is not supported/);
+  });
+
+  it('refuses a record batch with a bad CRC with CORRUPT_MESSAGE and keeps the connection', async () => {
+    const client = await RawClient.open(broker.port);
+    const body = await kafkajsRequestBody('produce', 3, {
+      acks: -1,
+      timeout: 1000,
+      topicData: [{ topic: 'crc', partitions: [{ partition: 0, messages: [{ value: 'payload' }] }] }],
+    });
+    body[body.length - 1]! ^= 0xff; // the last byte of the last record: covered by the CRC
+    const header = new Writer().int16(0).int16(3).int32(77).nullableString('raw').toBuffer();
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(header.length + body.length);
+    client.send(Buffer.concat([size, header, body]));
+    await waitFor('the Produce response', () => client.received.length >= 4 + 4);
+    await waitFor('the whole response', () => client.received.length >= 4 + client.received.readInt32BE(0));
+    const r = client.received.subarray(4);
+    expect(r.readInt32BE(0)).toBe(77);
+    // [responses] → name "crc" → [partitions] → index 0, error_code
+    const nameLength = r.readInt16BE(8);
+    const partitionAt = 10 + nameLength + 4;
+    expect(r.readInt32BE(partitionAt)).toBe(0);
+    expect(r.readInt16BE(partitionAt + 4)).toBe(2); // CORRUPT_MESSAGE
+    expect(client.closed).toBe(false);
+    expect(broker.lines.some((l) => /CRC-32C mismatch/.test(l))).toBe(true);
+    client.socket.destroy();
   });
 
   it('answers an unsupported ApiVersions version with error 35 and its ranges, in v0 format', async () => {
