@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type RunningApi } from '../../src/pipeline/api/server.js';
+import { createKafka } from '../../src/infra/kafka.js';
 import { EVENT_TYPES } from '../../src/pipeline/event.js';
-import { EventGenerator, steppedClock } from '../../src/pipeline/generator.js';
 import {
   computeGroundTruth,
   expectedAlerts,
@@ -13,85 +17,134 @@ import {
   type GroundTruth,
   type GroundTruthSettings,
 } from '../../src/pipeline/ground-truth.js';
-import { startPipelineProcessor } from '../../src/pipeline/processor/run-process.js';
-import { runCli } from '../support/cli.js';
-import {
-  readTopic,
-  sendAll,
-  startPipelineStack,
-  waitForZeroLag,
-  type PipelineStack,
-} from './pipeline-stack.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { readTopic, waitForZeroLag } from './pipeline-stack.js';
 
 /**
- * The whole pipeline, end to end: a known seeded stream with out-of-order, late and malformed messages is
- * produced to the embedded broker, the processor consumes it into dynalite, and every query subcommand and
- * REST endpoint must answer exactly what the ground truth computes from the messages as the broker stored
- * them; the dead-letter topic must hold exactly the malformed and late ones.
+ * The whole pipeline, end to end, through the CLI: `citystream up --no-producer` (broker, DynamoDB,
+ * tables, API, processor) runs in-process; `citystream produce --seed --count` sends a known stream with
+ * out-of-order, late and malformed messages; once the processor's group has no lag, every `query`
+ * subcommand and REST endpoint must answer exactly what the ground truth computes from the messages as
+ * the broker stored them, and the dead-letter topic must hold exactly the malformed and late ones.
  */
 const COUNT = 4000;
-let stack: PipelineStack;
-let api: RunningApi;
+const ports = { broker: 0, dynamo: 0, api: 0 };
+let dir: string;
+let kafka: Kafka;
 let truth: GroundTruth;
 let settings: GroundTruthSettings;
 let dlq: Awaited<ReturnType<typeof readTopic>>;
+const upController = new AbortController();
+let up: Promise<CliResult> | undefined;
 
 beforeAll(async () => {
-  stack = await startPipelineStack({ partitions: 3 });
-  const now = Date.now();
-  // Events from 5 hours ago onwards, 3 s apart (about 3.3 hours): alerts fall inside 24 h, none at a cutoff.
-  const generator = new EventGenerator({
-    seed: 20261122,
-    clock: steppedClock(now - 5 * 3_600_000, 3_000),
-    lateFraction: 0.08,
-    maxLatenessMs: 30 * 60_000,
-    invalidFraction: 0.04,
-  });
-  await sendAll(stack.kafka, stack.config.topic, generator.take(COUNT));
-  const running = await startPipelineProcessor(stack.config, { sink: 'dynamodb' });
-  try {
-    await waitForZeroLag(stack.kafka, stack.config.group, stack.config.topic);
-  } finally {
-    await running.stop();
-  }
-  const consumed = await readTopic(stack.kafka, stack.config.topic);
+  dir = await mkdtemp(join(tmpdir(), 'citystream-e2e-'));
+  const [broker, dynamo, api] = await freePorts(3);
+  Object.assign(ports, { broker, dynamo, api });
+  const brokers = `127.0.0.1:${ports.broker}`;
+  up = runCli(
+    [
+      'up',
+      '--no-producer',
+      '--broker-port',
+      String(ports.broker),
+      '--dynamo-port',
+      String(ports.dynamo),
+      '--api-port',
+      String(ports.api),
+      '--data-dir',
+      dir,
+    ],
+    { env: {}, cwd: dir, signal: upController.signal },
+  );
+  await waitFor(
+    async () => (await fetch(`http://127.0.0.1:${ports.api}/api/v1/health`)).ok,
+    'the API of `up`',
+  );
+  // 3 s of event time apart, starting 5 hours ago: alerts fall inside 24 h, none at a cutoff.
+  const start = new Date(Date.now() - 5 * 3_600_000).toISOString();
+  const produced = await runCli(
+    [
+      '--brokers',
+      brokers,
+      'produce',
+      '--seed',
+      '20261122',
+      '--count',
+      String(COUNT),
+      '--rate',
+      '0',
+      '--start-time',
+      start,
+      '--time-step',
+      '3s',
+      '--late-fraction',
+      '0.08',
+      '--max-lateness',
+      '30m',
+      '--invalid-fraction',
+      '0.04',
+    ],
+    { env: {}, cwd: dir },
+  );
+  expect(produced.code, produced.stderr).toBe(0);
+  kafka = createKafka({ brokers: [brokers], clientId: 'e2e-test' });
+  await waitForZeroLag(kafka, 'citystream-processor', 'city-events');
+  const consumed = await readTopic(kafka, 'city-events');
   expect(consumed).toHaveLength(COUNT);
   settings = {
-    windowMinutes: stack.config.windowMinutes,
-    watermarkMinutes: stack.config.watermarkMinutes,
-    alertSeverities: stack.config.alertSeverities,
-    ttlDays: stack.config.ttlDays,
+    windowMinutes: 5,
+    watermarkMinutes: 10,
+    alertSeverities: ['high', 'critical'],
+    ttlDays: 30,
     now: Date.now(),
   };
   truth = computeGroundTruth(consumed, settings);
-  dlq = await readTopic(stack.kafka, stack.config.dlqTopic);
-  api = await startApi({ client: stack.client, config: stack.config, host: '127.0.0.1', port: 0 });
+  dlq = await readTopic(kafka, 'city-events.dlq');
 }, 180_000);
 
 afterAll(async () => {
-  await api?.close();
-  await stack?.stop();
+  upController.abort();
+  const result = await up;
+  await rm(dir, { recursive: true, force: true });
+  expect(result?.code, result?.stderr).toBe(0);
+  expect(result?.stderr).toContain('stopped.');
 });
 
 const cli = async (...args: string[]) => {
-  const result = await runCli([
-    '--json',
-    '--endpoint',
-    stack.config.endpoint!,
-    '--prefix',
-    stack.config.prefix,
-    'query',
-    ...args,
-  ]);
+  const result = await runCli(['--json', '--endpoint', `http://127.0.0.1:${ports.dynamo}`, 'query', ...args]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as unknown;
 };
 const rest = async (path: string) => {
-  const res = await fetch(`${api.url}/api/v1${path}`);
+  const res = await fetch(`http://127.0.0.1:${ports.api}/api/v1${path}`);
   expect(res.status).toBe(200);
   return (await res.json()) as unknown;
 };
+
+/** Free ports for `up`, which takes fixed ones: listen on 0, note the port, close (a small race). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      return server;
+    }),
+  );
+  const found = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return found;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('pipeline end to end', () => {
   it('the stream exercises every path: out of order, late, malformed', () => {
