@@ -88,7 +88,7 @@ beforeAll(async () => {
   stack.config = { ...stack.config, alertSeverities: ['critical'] };
   const generator = new EventGenerator({
     seed: 'crash',
-    clock: steppedClock(Date.now() - 20 * 3_600_000, 1_000),
+    clock: steppedClock(Date.now() - 3 * 3_600_000, 100), // 10 events/s of event time
     severityMix: 'realistic',
     lateFraction: 0.03,
     maxLatenessMs: 30 * 60_000,
