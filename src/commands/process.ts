@@ -41,11 +41,7 @@ export const processCommand: CommandModule = {
           .choices(['dynamodb', 'none'])
           .default('dynamodb'),
       )
-      .option(
-        '--from-beginning',
-        'a group with no committed offsets starts at the oldest message (default)',
-        true,
-      )
+      .option('--from-beginning', 'a group with no committed offsets starts at the oldest message', true)
       .option('--no-from-beginning', 'a group with no committed offsets starts at new messages only')
       .addOption(
         new Option('--tick-ms <ms>', 'idle tick period').argParser(intInRange(10, 60_000)).hideHelp(),
