@@ -31,7 +31,7 @@ const stack = await startPipelineStack({ partitions: PARTITIONS });
 const base = stack.config;
 const generator = new EventGenerator({
   seed: 'bench',
-  clock: steppedClock(Date.now() - 12 * 3_600_000, 500),
+  clock: steppedClock(Date.now() - 3 * 3_600_000, 100), // 10 events/s of event time
   severityMix: 'realistic',
 });
 const t0 = Date.now();
