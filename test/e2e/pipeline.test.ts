@@ -34,14 +34,12 @@ let kafka: Kafka;
 let truth: GroundTruth;
 let settings: GroundTruthSettings;
 let dlq: Awaited<ReturnType<typeof readTopic>>;
-const upController = new AbortController();
+let upController = new AbortController();
 let up: Promise<CliResult> | undefined;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'citystream-e2e-'));
-  const [broker, dynamo, api] = await freePorts(3);
-  Object.assign(ports, { broker, dynamo, api });
-  const brokers = `127.0.0.1:${ports.broker}`;
+/** `citystream up --no-producer` in this process, on the test's ports and data directory. */
+function startUp(): void {
+  upController = new AbortController();
   up = runCli(
     [
       'up',
@@ -57,10 +55,27 @@ beforeAll(async () => {
     ],
     { env: {}, cwd: dir, signal: upController.signal },
   );
-  await waitFor(
+}
+
+async function stopUp(): Promise<CliResult | undefined> {
+  upController.abort();
+  return up;
+}
+
+function waitForApi(): Promise<void> {
+  return waitFor(
     async () => (await fetch(`http://127.0.0.1:${ports.api}/api/v1/health`)).ok,
     'the API of `up`',
   );
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'citystream-e2e-'));
+  const [broker, dynamo, api] = await freePorts(3);
+  Object.assign(ports, { broker, dynamo, api });
+  const brokers = `127.0.0.1:${ports.broker}`;
+  startUp();
+  await waitForApi();
   // 3 s of event time apart, starting 5 hours ago: alerts fall inside 24 h, none at a cutoff.
   const start = new Date(Date.now() - 5 * 3_600_000).toISOString();
   const produced = await runCli(
@@ -104,8 +119,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  upController.abort();
-  const result = await up;
+  const result = await stopUp();
   await rm(dir, { recursive: true, force: true });
   expect(result?.code, result?.stderr).toBe(0);
   expect(result?.stderr).toContain('stopped.');
@@ -234,5 +248,37 @@ describe('pipeline end to end', () => {
     expect(items(await rest('/aggregations?limit=30'))).toEqual(latest);
     const total = truth.windows.reduce((n, w) => n + w.event_count, 0);
     expect(total).toBe(truth.counts.valid - truth.counts.late);
+  });
+
+  it('Ctrl-C stops `up` without losing data, and `up` again resumes where it was', async () => {
+    const stopped = await stopUp();
+    expect(stopped?.code, stopped?.stderr).toBe(0);
+    startUp();
+    await waitForApi();
+    expect(await rest('/stats')).toMatchObject({ total_events: truth.counts.valid });
+    // More events after the restart: the processor resumes from its committed offsets, counting each once.
+    const more = await runCli(
+      [
+        '--brokers',
+        `127.0.0.1:${ports.broker}`,
+        'produce',
+        '--seed',
+        '7',
+        '--count',
+        '300',
+        '--rate',
+        '0',
+        '--start-time',
+        new Date(Date.now() - 3_600_000).toISOString(),
+        '--time-step',
+        '1s',
+      ],
+      { env: {}, cwd: dir },
+    );
+    expect(more.code, more.stderr).toBe(0);
+    await waitForZeroLag(kafka, 'citystream-processor', 'city-events');
+    const all = computeGroundTruth(await readTopic(kafka, 'city-events'), { ...settings, now: Date.now() });
+    expect(all.counts.valid).toBe(truth.counts.valid + 300);
+    expect(await cli('stats')).toMatchObject(expectedStats(all, { ...settings, now: Date.now() }));
   });
 });
