@@ -92,6 +92,8 @@ export class Processor {
   private producer?: Producer;
   private admin?: Admin;
   private ticker?: NodeJS.Timeout;
+  /** Counts group joins, so work started for one assignment is dropped when a newer one arrives. */
+  private generation = 0;
   private stopping?: Promise<void>;
   private crashed?: (err: unknown) => void;
   /** Settles when the processor stops: resolves after a clean stop, rejects when the consumer crashed. */
@@ -127,10 +129,13 @@ export class Processor {
     });
     // A new generation may have moved partitions: forget what this member knew; items and commit
     // metadata are the truth and are read again on first touch.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.states.clear();
       this.committed.clear();
       this.lag.clear();
+      this.generation += 1;
+      const assigned = event.payload.memberAssignment[topic] ?? [];
+      void this.adopt(assigned).catch((err: unknown) => this.options.onError?.(err));
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       if (event.payload.restart) return;
@@ -314,6 +319,28 @@ export class Processor {
     }
     this.states.set(partition, state);
     return state;
+  }
+
+  /**
+   * Restores the state of newly assigned partitions without waiting for a message, so the idle tick can
+   * close the windows a previous owner left open on a partition whose stream has stopped.
+   */
+  private async adopt(partitions: number[]): Promise<void> {
+    const generation = this.generation;
+    if (partitions.length === 0) return;
+    const ends = await this.admin!.fetchTopicOffsets(this.options.topic);
+    for (const partition of partitions) {
+      await this.withLock(partition, async () => {
+        // A batch came first, or a newer generation has its own assignment.
+        if (this.states.has(partition) || generation !== this.generation) return;
+        const state = await this.stateOf(partition);
+        const end = Number(ends.find((e) => e.partition === partition)?.high ?? 0);
+        const lag = Math.max(0, end - Number(this.committed.get(partition) ?? 0));
+        if (this.states.get(partition) !== state) return;
+        this.lag.set(partition, lag);
+        state.caughtUp = lag === 0;
+      });
+    }
   }
 
   /** Reads the contributions of keys this member has not seen since assignment. */

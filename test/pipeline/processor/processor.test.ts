@@ -49,19 +49,22 @@ async function windows(config: Config): Promise<Array<Record<string, unknown>>> 
 }
 
 describe('idle partition', () => {
-  it('closes the last windows of a stream that stops, within a bounded wall-clock time', async () => {
+  it('closes the last windows of a stream that stops, within a bounded wall-clock time, even across a restart', async () => {
     // 3-second windows and watermark; events 0.5 s apart over 20 s of event time.
     const config = await freshConfig({ windowMinutes: 0.05, watermarkMinutes: 0.05 });
     const generator = new EventGenerator({ seed: 3, clock: steppedClock(Date.now() - 60_000, 500) });
     await sendAll(stack.kafka, config.topic, generator.take(40));
-    const running = await startPipelineProcessor(config, { sink: 'dynamodb', tickMs: 100 });
+    const first = await startPipelineProcessor(config, { sink: 'dynamodb', tickMs: 100 });
+    await waitForZeroLag(stack.kafka, config.group, config.topic);
+    await first.stop();
+    const before = await windows(config);
+    expect(before.length).toBeGreaterThan(5);
+    // The event-time watermark alone leaves the newest windows open…
+    expect(before.some((w) => w.final !== true)).toBe(true);
+    // …and a new processor, with no message left to read, closes them by its idle tick: idle for the
+    // watermark delay (3 s), then its clock runs with the wall clock.
+    const second = await startPipelineProcessor(config, { sink: 'dynamodb', tickMs: 100 });
     try {
-      await waitForZeroLag(stack.kafka, config.group, config.topic);
-      const before = await windows(config);
-      expect(before.length).toBeGreaterThan(5);
-      // The event-time watermark alone leaves the newest windows open…
-      expect(before.some((w) => w.final !== true)).toBe(true);
-      // …and the idle tick closes them: idle 3 s, then the clock runs with the wall clock.
       const deadline = Date.now() + 30_000;
       let after = before;
       while (after.some((w) => w.final !== true) && Date.now() < deadline) {
@@ -71,7 +74,7 @@ describe('idle partition', () => {
       expect(after.filter((w) => w.final !== true)).toEqual([]);
       expect(after.map((w) => w.event_count)).toEqual(before.map((w) => w.event_count));
     } finally {
-      await running.stop();
+      await second.stop();
     }
   });
 });
