@@ -18,6 +18,7 @@ export async function makeBatch(
     firstSequence?: number;
     compression?: number;
     timestamp?: number;
+    timestampDeltas?: number[];
   } = {},
 ): Promise<Buffer> {
   const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as {
