@@ -16,7 +16,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+// The AWS SDK warns on every run under Node 20 that future releases will need Node 22; that is advice for
+// whoever upgrades our dependencies, not for someone querying a table, so it shows only with --debug.
+const debug = process.argv.includes('--debug');
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name === 'NodeVersionSupportWarning' && !debug) return;
+  process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
 const code = await main(process.argv.slice(2), {
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

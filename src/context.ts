@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Readable } from 'node:stream';
 import { loadConfigFile } from './infra/config-file.js';
 import { resolveConfig, type ResolvedConfig } from './infra/config.js';
 import type { Config } from './infra/config-schema.js';
@@ -6,6 +7,8 @@ import { Output, type OutputStreams } from './ui/output.js';
 
 /** What the process gives the CLI: streams, environment, working directory, and a stop signal. */
 export interface CliIO extends OutputStreams {
+  /** Where confirmations are read from; without one (or without a terminal) destructive commands need --yes. */
+  stdin?: Readable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
   /** Aborted on SIGINT/SIGTERM (by bin/citystream.js) or by a test; long-running commands stop on it. */

@@ -1,13 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import type { Readable } from 'node:stream';
 import type { Context } from '../context.js';
 import { UserError } from '../ui/errors.js';
-
-/** The terminal input, when the IO has one (bin passes none today; tests pass a fake one). */
-function inputOf(ctx: Context): (Readable & { isTTY?: boolean }) | undefined {
-  const io = ctx.io as Context['io'] & { stdin?: Readable & { isTTY?: boolean } };
-  return io.stdin ?? (process.stdin as Readable & { isTTY?: boolean });
-}
 
 /**
  * Asks before a destructive action. `--yes` skips the question; without a terminal to ask on, the
@@ -15,7 +8,7 @@ function inputOf(ctx: Context): (Readable & { isTTY?: boolean }) | undefined {
  */
 export async function confirmDestructive(ctx: Context, question: string, yes: boolean): Promise<boolean> {
   if (yes) return true;
-  const input = inputOf(ctx);
+  const input = ctx.io.stdin;
   if (!ctx.out.interactive || !input?.isTTY) {
     throw new UserError('refusing to do this without confirmation', {
       hint: 'pass --yes to confirm (or --dry-run to see what would happen)',
