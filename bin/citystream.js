@@ -21,7 +21,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const debug = process.argv.includes('--debug');
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
-  if (warning.name === 'NodeVersionSupportWarning' && !debug) return;
+  if (warning.message.startsWith('NodeVersionSupportWarning') && !debug) return;
   process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
