@@ -184,19 +184,27 @@ export function planBatch(
   plan.watermark = watermark;
   const wm = watermarkOf(watermark, options.watermarkDelayMs);
   for (const [id, write] of windows) {
-    if (!isFinal(write.key.window, wm)) continue;
+    if (write.previous?.final !== true && !isFinal(write.key.window, wm)) continue;
     plan.finalWindows.push(id);
     const entry = write.next ?? write.previous;
     if (entry !== null && entry.final !== true) write.next = { ...entry, final: true };
   }
   // Windows from earlier batches that this batch's watermark closes: one more write sets `final`.
   for (const [id, open] of openWindows) {
-    if (windows.has(id) || !isFinal(open.key.window, wm)) continue;
+    if (windows.has(id)) continue;
+    if (open.entry?.final !== true && !isFinal(open.key.window, wm)) continue;
     plan.finalWindows.push(id);
-    if (open.entry !== null && open.entry.final !== true)
-      windows.set(id, { id, key: open.key, previous: open.entry, next: { ...open.entry, final: true } });
+    if (open.entry === null) continue;
+    const next = open.entry.final === true ? open.entry : { ...open.entry, final: true };
+    windows.set(id, { id, key: open.key, previous: open.entry, next });
   }
-  plan.windowWrites = changed(windows);
+  // A final entry is written again even when unchanged: the item's own `final` is set by a second
+  // request after the entry's (contribution-writer), which a crash may have cut off; repeating it is
+  // idempotent, and only windows touched by this batch (replays, late events) or restored open pay it.
+  plan.windowWrites = [...windows.values()].filter(
+    (w): w is PendingWrite<WindowKey> & { next: Contribution } =>
+      w.next !== null && (w.next !== w.previous || w.next.final === true),
+  );
   plan.rollupWrites = changed(rollups);
   return plan;
 }

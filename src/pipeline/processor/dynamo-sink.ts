@@ -68,7 +68,7 @@ function toContribution(raw: unknown): Contribution | null {
   return c;
 }
 
-/** The windows of this partition that are not final and start in the range, via the `by-day` index. */
+/** The windows of this partition, not final (or not yet marked so), starting in the range, via `by-day`. */
 async function openWindows(
   client: DynamoDBClient,
   tables: TableNames,
@@ -99,7 +99,8 @@ async function openWindows(
       for (const item of page.Items ?? []) {
         const v = unmarshall(item);
         const entry = toContribution(v[`p_${partition}`]);
-        if (!entry || entry.final) continue;
+        // Final entries of items not yet final too: the item's `final` may have been cut off by a crash.
+        if (!entry || (entry.final && v.final === true)) continue;
         const startMs = Date.parse(String(v.window_start));
         open.push({
           key: { city: String(v.city), eventType: String(v.event_type), window: windowOf(startMs, windowMs) },

@@ -1,8 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { parseEvent, type ParseOptions } from '../event-schema.js';
 import type { ProcessorMetrics } from '../metrics.js';
-import { decodeClock, encodeClock, tickIdle, watermarkOf } from '../watermark.js';
-import { isFinal } from '../windows.js';
+import { decodeClock, encodeClock, tickIdle } from '../watermark.js';
 import {
   decodeMessages,
   planBatch,
@@ -379,13 +378,12 @@ export class Processor {
       if (advanced === state.watermark) continue;
       await this.withLock(partition, async () => {
         if (this.states.get(partition) !== state) return; // reassigned meanwhile
-        const wm = watermarkOf(advanced, this.options.watermarkDelayMs);
-        const closing = [...state.windows].filter(([, w]) => isFinal(w.key.window, wm));
         const plan = planBatch([], state.view(), state.windows, advanced, this.planner, this.now());
-        if (closing.length > 0) await this.options.sink.writeContributions(partition, plan.windowWrites, []);
+        if (plan.windowWrites.length > 0)
+          await this.options.sink.writeContributions(partition, plan.windowWrites, []);
         state.apply(plan);
         const offset = this.committed.get(partition);
-        if (offset !== undefined && closing.length > 0)
+        if (offset !== undefined && plan.finalWindows.length > 0)
           await this.consumer!.commitOffsets([
             { topic: this.options.topic, partition, offset, metadata: encodeClock(state.watermark) },
           ]);
