@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { UserError } from '../ui/errors.js';
 import { type CommandModule, withExamples } from './command.js';
 import { intInRange, numberInRange, oneOf } from './option-parsers.js';
+import { listenError } from '../infra/listen-error.js';
+import { untilAborted } from '../infra/until-aborted.js';
 
 interface BrokerFlags {
   port?: number;
@@ -66,14 +68,14 @@ export const brokerCommand: CommandModule = {
           retentionMs: Math.round(flags.retentionHours * 3600 * 1000),
           log: (line) => ctx.out.info(`broker: ${line}`),
         }).catch((err: unknown) => {
-          throw listenError(err, flags.host, port);
+          throw brokerStartError(err, flags.host, port);
         });
         ctx.out.result(
           { bootstrap: broker.bootstrap, host: broker.host, port: broker.port, dataDir },
           () => `broker listening on ${broker.bootstrap} (data in ${dataDir})`,
         );
         ctx.out.info('press Ctrl-C to stop');
-        await stopped(ctx.signal);
+        await untilAborted(ctx.signal);
         ctx.out.info('stopping the broker: closing connections and syncing the log');
         await broker.close();
         ctx.out.info('broker stopped');
@@ -87,27 +89,18 @@ export const brokerCommand: CommandModule = {
   },
 };
 
-function stopped(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
-function listenError(err: unknown, host: string, port: number): unknown {
+function brokerStartError(err: unknown, host: string, port: number): unknown {
   const code = (err as { code?: string }).code;
-  if (code === 'EADDRINUSE')
-    return new UserError(`${host}:${port} is already in use`, {
-      hint: 'stop what listens there (another broker or Kafka?) or pick another --port',
-      cause: err,
-    });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
-    return new UserError(`cannot listen on ${host}:${port} (${code})`, {
-      hint: 'check --host (an address of this machine) and --port (above 1023 without privileges)',
-      cause: err,
-    });
   if (code === 'ENOTDIR' || code === 'EROFS' || code === 'EEXIST')
     return new UserError(`cannot use the data directory (${code})`, {
       hint: 'pick another --data-dir',
       cause: err,
     });
-  return err;
+  return listenError(err, {
+    service: 'the broker',
+    host,
+    port,
+    flag: '--port',
+    usual: 'another broker or Kafka?',
+  });
 }

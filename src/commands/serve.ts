@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
-import { formatError, UserError } from '../ui/errors.js';
+import { formatError } from '../ui/errors.js';
 import { type CommandModule, withExamples } from './command.js';
 import { intInRange } from './option-parsers.js';
+import { listenError } from '../infra/listen-error.js';
+import { untilAborted } from '../infra/until-aborted.js';
 
 /**
  * `citystream serve`: the REST API on its own, until SIGINT/SIGTERM (ctx.signal). `citystream up` starts
@@ -37,7 +39,13 @@ export const serveCommand: CommandModule = {
             log: ctx.debug ? (line) => ctx.out.info(line) : undefined,
             reportBug: (err) => ctx.out.info(formatError(err, ctx.debug)),
           }).catch((err: unknown) => {
-            throw listenError(err, ctx.config.apiHost, ctx.config.apiPort);
+            throw listenError(err, {
+              service: 'the API',
+              host: ctx.config.apiHost,
+              port: ctx.config.apiPort,
+              flag: '--port',
+              usual: 'another `citystream serve` or `up`?',
+            });
           });
           const base = `${api.url}/api/v1`;
           ctx.out.result({ url: base, openapi: `${base}/openapi.json` }, () => `API listening on ${base}`);
@@ -46,7 +54,7 @@ export const serveCommand: CommandModule = {
           await client
             .send(new DescribeTableCommand({ TableName: tableNames(ctx.config.prefix).rawEvents }))
             .catch((err: unknown) => ctx.out.warn(formatError(err, false).replace(/^Error: /, '')));
-          await stopped(ctx.signal);
+          await untilAborted(ctx.signal);
           ctx.out.info('stopping the API: finishing requests in flight');
           await api.close();
           ctx.out.info('API stopped');
@@ -62,23 +70,3 @@ export const serveCommand: CommandModule = {
     program.addCommand(cmd);
   },
 };
-
-function stopped(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
-function listenError(err: unknown, host: string, port: number): unknown {
-  const code = (err as { code?: string }).code;
-  if (code === 'EADDRINUSE')
-    return new UserError(`${host}:${port} is already in use`, {
-      hint: 'stop what listens there (another `citystream serve` or `up`?) or pick another --port',
-      cause: err,
-    });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
-    return new UserError(`cannot listen on ${host}:${port} (${code})`, {
-      hint: 'check --host (an address of this machine) and --port (above 1023 without privileges)',
-      cause: err,
-    });
-  return err;
-}

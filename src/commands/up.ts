@@ -4,6 +4,7 @@ import { UserError } from '../ui/errors.js';
 import { renderTable } from '../ui/table.js';
 import { type CommandModule, withExamples } from './command.js';
 import { intInRange, numberInRange } from './option-parsers.js';
+import { untilAborted } from '../infra/until-aborted.js';
 
 interface UpOptions {
   dynamoPort?: number;
@@ -45,7 +46,7 @@ export const upCommand: CommandModule = {
             hint: 'on the aws target, use `citystream deploy`',
           });
         }
-        const { startStack, untilAborted } = await import('../pipeline/local-stack.js');
+        const { startStack } = await import('../pipeline/local-stack.js');
         const { apiService, embeddedDynamoService, tablesService } =
           await import('../pipeline/local-services.js');
         const { brokerService, processorService, producerService } =

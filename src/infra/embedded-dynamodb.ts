@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
-import { UserError } from '../ui/errors.js';
+import { listenError } from './listen-error.js';
 
 export interface EmbeddedDynamoOptions {
   host: string;
@@ -32,7 +32,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions): Promi
   // Tables are usable at once; waiting 500 ms per table (dynalite's default) buys nothing locally.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, options));
+    const onError = (err: NodeJS.ErrnoException) => reject(portError(err, options));
     server.once('error', onError);
     server.listen(options.port, options.host, () => {
       server.off('error', onError);
@@ -56,24 +56,20 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions): Promi
   };
 }
 
-function listenError(err: NodeJS.ErrnoException, options: EmbeddedDynamoOptions): Error {
-  if (err.code !== 'EADDRINUSE' && err.code !== 'EADDRNOTAVAIL' && err.code !== 'EACCES') return err;
-  const problem = err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be used (${err.code})`;
-  return new UserError(
-    `port ${options.port} on ${options.host} ${problem}, so the embedded DynamoDB cannot start`,
-    {
-      hint: 'stop whatever holds it (another `citystream up`?) or pick another port with --dynamo-port',
-      cause: err,
-    },
-  );
+function portError(err: unknown, options: Pick<EmbeddedDynamoOptions, 'host' | 'port'>): unknown {
+  return listenError(err, {
+    service: 'the embedded DynamoDB',
+    host: options.host,
+    port: options.port,
+    flag: '--dynamo-port',
+    usual: 'another `citystream up`?',
+  });
 }
 
 async function probePort(host: string, port: number): Promise<void> {
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    probe.once('error', (err: NodeJS.ErrnoException) =>
-      reject(listenError(err, { host, port, dataDir: '' })),
-    );
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(portError(err, { host, port })));
     probe.listen(port, host, () => resolve());
   });
   await new Promise<void>((resolve) => probe.close(() => resolve()));

@@ -1,8 +1,8 @@
 import { createDynamoClient } from '../infra/dynamodb.js';
 import { startEmbeddedDynamo } from '../infra/embedded-dynamodb.js';
-import { UserError } from '../ui/errors.js';
 import type { StackService } from './local-stack.js';
 import { createTables } from './tables.js';
+import { listenError } from '../infra/listen-error.js';
 
 /**
  * The services of `citystream up`, each a small adapter from a component to the stack's lifecycle.
@@ -73,15 +73,14 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
         host: state.config.apiHost,
         port: state.config.apiPort,
         ...options,
-      }).catch((err: NodeJS.ErrnoException) => {
-        if (err?.code !== 'EADDRINUSE') throw err;
-        throw new UserError(
-          `port ${state.config.apiPort} on ${state.config.apiHost} is already in use, so the API cannot start`,
-          {
-            hint: 'stop whatever holds it (another `citystream up` or `serve`?) or pick another port with --api-port',
-            cause: err,
-          },
-        );
+      }).catch((err: unknown) => {
+        throw listenError(err, {
+          service: 'the API',
+          host: state.config.apiHost,
+          port: state.config.apiPort,
+          flag: '--api-port',
+          usual: 'another `citystream up` or `serve`?',
+        });
       });
       return {
         name: 'api',

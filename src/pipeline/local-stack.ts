@@ -70,9 +70,3 @@ export async function startStack(
   }
   return { services: [...running], stop };
 }
-
-/** Resolves when the signal aborts (at once if it already has). */
-export function untilAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}

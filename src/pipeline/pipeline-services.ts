@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { startBroker } from '../broker/broker.js';
 import { kafkaFromConfig } from '../infra/kafka.js';
-import { UserError } from '../ui/errors.js';
 import type { StackService } from './local-stack.js';
 import { ProcessorMetrics } from './metrics.js';
+import { listenError } from '../infra/listen-error.js';
 
 /**
  * The pipeline's entries in `citystream up`'s service list: the embedded broker (first), the processor
@@ -21,15 +21,14 @@ export function brokerService(host = '127.0.0.1'): StackService {
         port: state.config.brokerPort,
         dataDir: join(state.dataDir, 'kafka'),
         partitions: state.config.partitions,
-      }).catch((err: NodeJS.ErrnoException) => {
-        if (err?.code !== 'EADDRINUSE') throw err;
-        throw new UserError(
-          `port ${state.config.brokerPort} on ${host} is already in use, so the broker cannot start`,
-          {
-            hint: 'stop whatever holds it (another `citystream up` or a Kafka?) or pick another with --broker-port',
-            cause: err,
-          },
-        );
+      }).catch((err: unknown) => {
+        throw listenError(err, {
+          service: 'the broker',
+          host,
+          port: state.config.brokerPort,
+          flag: '--broker-port',
+          usual: 'another `citystream up` or a Kafka?',
+        });
       });
       state.config = { ...state.config, brokers: [broker.bootstrap] };
       return {

@@ -45,6 +45,8 @@ describe('citystream broker', () => {
     const code = await main(['broker', '--port', String(port), '--data-dir', 'kafka2'], io);
     blocker.close();
     expect(code).toBe(2);
-    expect(output().stderr).toContain(`127.0.0.1:${port} is already in use`);
+    expect(output().stderr).toContain(
+      `port ${port} on 127.0.0.1 is already in use, so the broker cannot start`,
+    );
   });
 });

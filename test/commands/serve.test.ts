@@ -103,7 +103,7 @@ describe('citystream serve', () => {
       const result = await runCli(['serve', '--port', String(port), '--endpoint', dynamo.endpoint], { cwd });
       expect(result.code).toBe(2);
       expect(result.stderr.trim()).toMatch(
-        new RegExp(`^Error: 127\\.0\\.0\\.1:${port} is already in use — `),
+        new RegExp(`^Error: port ${port} on 127\\.0\\.0\\.1 is already in use, so the API cannot start — `),
       );
     } finally {
       blocker.close();
