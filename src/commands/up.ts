@@ -43,7 +43,7 @@ export const upCommand: CommandModule = {
         const ctx = await services.context(self, { ...settings });
         if (ctx.config.target !== 'local') {
           throw new UserError('`citystream up` runs the local stack only', {
-            hint: 'on the aws target, use `citystream deploy`',
+            hint: 'on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
           });
         }
         const { startStack } = await import('../pipeline/local-stack.js');
