@@ -134,7 +134,7 @@ describe('citystream up', () => {
     const result = await runCli(['up', '--target', 'aws'], { cwd: await tempCwd() });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
-      'Error: `citystream up` runs the local stack only — on the aws target, use `citystream deploy`',
+      'Error: `citystream up` runs the local stack only — on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
     );
   });
 
