@@ -1,9 +1,24 @@
-import { mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrokerConfig } from '../broker-state.js';
 import { ProducerStates, type SequenceCheck } from './producer-state.js';
-import { readBatchHeader, recordTimestamps, setBaseOffset } from './record-batch.js';
+import {
+  BATCH_HEADER_BYTES,
+  readBatchHeader,
+  recordTimestamps,
+  setBaseOffset,
+  type BatchHeader,
+} from './record-batch.js';
 import { Segment, segmentName, type BatchEntry } from './segment.js';
+
+/**
+ * How far back (by the segment files' last write) producer state is rebuilt on open. A batch whose reply
+ * a crash cut off was written moments before the crash (its reply waits only for the fsync), so it is
+ * within seconds of the newest write; five minutes is a wide margin that still bounds the work of a
+ * restart on a long log. (A retry that reaches a broker only after a second restart, with more than this
+ * of other producers' writes in between, finds its producer unknown and is appended.)
+ */
+const PRODUCER_STATE_WINDOW_MS = 5 * 60 * 1000;
 
 export interface AppendResult {
   /** Offset of the first record appended (or of the original, for a duplicate retry). */
@@ -61,15 +76,30 @@ export class PartitionLog {
       .map((f) => Number(f.slice(0, 20)))
       .sort((a, b) => a - b);
     const segments: Segment[] = [];
-    // Idempotent producers' recent batches are restored from the active segment's scan, so a retry
-    // that reaches a restarted broker is still recognised as a duplicate.
+    // Idempotent producers' recent batches are restored, so a retry that reaches a restarted broker is
+    // still recognised as a duplicate. The batches a crash may have left unanswered were written shortly
+    // before the last write of all, but not necessarily in the active segment: another producer's batch
+    // may have rolled the log in between. So every segment written to within PRODUCER_STATE_WINDOW_MS of
+    // the newest write is replayed, oldest first (the active one as its recovery scan reads it).
     const producers = new ProducerStates();
+    const mtimes = await Promise.all(
+      bases.map(async (base) => (await stat(path.join(dir, segmentName(base, 'log')))).mtimeMs),
+    );
+    const newest = Math.max(...mtimes);
     for (const [i, base] of bases.entries()) {
       const active = i === bases.length - 1;
-      segments.push(await Segment.load(dir, base, active, log, (h) => producers.record(h, h.baseOffset)));
+      const record = (h: BatchHeader): void => producers.record(h, h.baseOffset);
+      const segment = await Segment.load(dir, base, active, log, active ? record : undefined);
+      if (!active && mtimes[i]! >= newest - PRODUCER_STATE_WINDOW_MS) await replayHeaders(segment, record);
+      segments.push(segment);
     }
     if (segments.length === 0) segments.push(await Segment.create(dir, 0));
     return new PartitionLog(topic, partition, dir, segments, config, producers);
+  }
+
+  /** The highest idempotent producer id in this partition's recent batches (-1 if none). */
+  get maxProducerId(): bigint {
+    return this.producers.maxProducerId;
   }
 
   get logStartOffset(): number {
@@ -257,6 +287,21 @@ export class PartitionLog {
   async delete(): Promise<void> {
     await this.close();
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Hands the header of every batch of a (closed, index-loaded) segment to `onBatch`, in log order. */
+async function replayHeaders(segment: Segment, onBatch: (h: BatchHeader) => void): Promise<void> {
+  const chunkSize = 1024 * 1024;
+  let buf: Buffer = Buffer.alloc(0);
+  let bufStart = 0;
+  for (const e of segment.entries) {
+    if (e.position + BATCH_HEADER_BYTES > bufStart + buf.length) {
+      bufStart = e.position;
+      buf = await segment.readAt(e.position, Math.max(BATCH_HEADER_BYTES, chunkSize));
+      if (buf.length < BATCH_HEADER_BYTES) return;
+    }
+    onBatch(readBatchHeader(buf, e.position - bufStart));
   }
 }
 

@@ -17,12 +17,18 @@ const KEPT_BATCHES = 5;
  * Per-partition sequence checks for idempotent producers (producerId >= 0): the next batch must start at
  * the last sequence + 1; a retry of one of the last five batches is answered with its original offset
  * instead of being written twice; an older epoch is fenced. On start the state is rebuilt from the
- * active segment of each partition; a producer whose last batch is older than that is unknown, and its
- * first batch is accepted at any sequence (as Kafka does for an unknown producer id once its state has
- * expired).
+ * partition's recent segments (see PartitionLog.open), which hold every batch whose reply a crash may
+ * have cut off; a producer whose last batch is older than that is unknown, and its first batch is
+ * accepted at any sequence (as Kafka does for an unknown producer id once its state has expired).
  */
 export class ProducerStates {
   private readonly producers = new Map<bigint, ProducerEntry>();
+  private maxId = -1n;
+
+  /** The highest producer id recorded (-1 if none): InitProducerId hands out ids above it. */
+  get maxProducerId(): bigint {
+    return this.maxId;
+  }
 
   check(h: BatchHeader): SequenceCheck {
     if (h.producerId < 0n || h.baseSequence < 0) return { kind: 'append' };
@@ -44,6 +50,7 @@ export class ProducerStates {
   /** Records an appended batch (call only after check() said append, before the next check). */
   record(h: BatchHeader, baseOffset: number): void {
     if (h.producerId < 0n || h.baseSequence < 0) return;
+    if (h.producerId > this.maxId) this.maxId = h.producerId;
     let entry = this.producers.get(h.producerId);
     if (entry === undefined || entry.epoch !== h.producerEpoch) {
       entry = { epoch: h.producerEpoch, batches: [] };
