@@ -1,4 +1,11 @@
-import { EVENT_TYPES, SEVERITIES, type CityEvent, type EventType, type Severity } from './event.js';
+import {
+  EVENT_TYPES,
+  SEVERITIES,
+  eventFields,
+  type CityEvent,
+  type EventType,
+  type Severity,
+} from './event.js';
 
 /**
  * Parses and validates one Kafka message value into a CityEvent.
@@ -180,15 +187,5 @@ export function parseTimestamp(text: string): number | undefined {
 
 /** The canonical message value of an event: fields in a fixed order, optional ones only when present. */
 export function serializeEvent(event: CityEvent): string {
-  const out: Record<string, unknown> = {
-    event_id: event.event_id,
-    event_type: event.event_type,
-    city: event.city,
-    severity: event.severity,
-    timestamp: event.timestamp,
-    description: event.description,
-  };
-  if (event.location) out.location = { lat: event.location.lat, lon: event.location.lon };
-  if (event.source !== undefined) out.source = event.source;
-  return JSON.stringify(out);
+  return JSON.stringify(eventFields(event));
 }

@@ -17,3 +17,21 @@ export interface CityEvent {
   location?: { lat: number; lon: number };
   source?: string;
 }
+
+/**
+ * A copy of the event's own fields in a fixed order, leaving out absent optional ones: the canonical
+ * message value once serialized, and an item DynamoDB accepts (it stores no undefined).
+ */
+export function eventFields(event: CityEvent): CityEvent {
+  const fields: CityEvent = {
+    event_id: event.event_id,
+    event_type: event.event_type,
+    city: event.city,
+    severity: event.severity,
+    timestamp: event.timestamp,
+    description: event.description,
+  };
+  if (event.location) fields.location = { lat: event.location.lat, lon: event.location.lon };
+  if (event.source !== undefined) fields.source = event.source;
+  return fields;
+}

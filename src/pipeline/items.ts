@@ -1,4 +1,4 @@
-import type { CityEvent } from './event.js';
+import { eventFields, type CityEvent } from './event.js';
 import { CITY_SHARDS, keyAttributes, type TableNames } from './table-definitions.js';
 import type { TableWrite } from './batch-writer.js';
 
@@ -33,21 +33,6 @@ export function cityShard(city: string, eventId: string, shards = CITY_SHARDS): 
 /** Epoch seconds of the event time plus the TTL. */
 export function expiresAt(timestamp: string, ttlDays: number): number {
   return Math.floor(Date.parse(timestamp) / 1000) + ttlDays * 86_400;
-}
-
-/** Copies the event's own fields, leaving out absent optional ones (DynamoDB stores no undefined). */
-function eventFields(event: CityEvent): CityEvent {
-  const fields: CityEvent = {
-    event_id: event.event_id,
-    event_type: event.event_type,
-    city: event.city,
-    severity: event.severity,
-    timestamp: event.timestamp,
-    description: event.description,
-  };
-  if (event.location) fields.location = { lat: event.location.lat, lon: event.location.lon };
-  if (event.source !== undefined) fields.source = event.source;
-  return fields;
 }
 
 export function rawEventItem(event: CityEvent, options: ItemOptions): RawEventItem {
