@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeOffsetLog, encodeOffsetRecord } from './offset-log-record.js';
+import { syncDirectory } from '../log/sync-directory.js';
 import { OffsetTable, type CommittedOffset, type OffsetStore } from './offset-store.js';
 
 export const OFFSETS_LOG_FILE = 'consumer-offsets.log';
@@ -123,7 +124,7 @@ export class OffsetLogStore implements OffsetStore {
       await out.close();
     }
     await rename(tmp, path);
-    await syncDirectory(this.dir);
+    await syncDirectory(this.dir); // the rename is data too
     await this.file.close();
     this.file = await open(path, 'a');
     this.entriesInFile = entries;
@@ -147,15 +148,5 @@ export class OffsetLogStore implements OffsetStore {
     this.closed = true;
     while (this.writing) await this.writing;
     await this.file.close();
-  }
-}
-
-/** Makes a rename durable: the directory entry is data too. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrokerConfig } from '../broker-state.js';
 import { ProducerStates, type SequenceCheck } from './producer-state.js';
@@ -10,6 +10,7 @@ import {
   type BatchHeader,
 } from './record-batch.js';
 import { Segment, segmentName, type BatchEntry } from './segment.js';
+import { syncDirectory } from './sync-directory.js';
 
 /**
  * How far back (by the segment files' last write) producer state is rebuilt on open. A batch whose reply
@@ -302,15 +303,5 @@ async function replayHeaders(segment: Segment, onBatch: (h: BatchHeader) => void
       if (buf.length < BATCH_HEADER_BYTES) return;
     }
     onBatch(readBatchHeader(buf, e.position - bufStart));
-  }
-}
-
-/** fsync of a directory, so files created in it survive a power loss. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
