@@ -24,20 +24,24 @@ import {
  * `citystream query …`: the read side from the terminal. Each subcommand prints the same document the
  * REST API returns (with --json) or a table. The SDK and the read module load only when one runs.
  */
-async function withReader<T>(ctx: Context, task: (read: ReadContext) => Promise<T>): Promise<T> {
-  const [{ createDynamoClient }, { tableNames }] = await Promise.all([
+type Reads = typeof import('../pipeline/queries/index.js');
+
+/** Runs one read with a client for the configured endpoint and prints its document, or `render`'s table. */
+async function printRead<D>(
+  ctx: Context,
+  ask: (reads: Reads, read: ReadContext) => Promise<D>,
+  render: (doc: D) => string,
+): Promise<void> {
+  const [{ withDynamoClient }, { tableNames }, reads] = await Promise.all([
     import('../infra/dynamodb.js'),
     import('../pipeline/table-definitions.js'),
+    import('../pipeline/queries/index.js'),
   ]);
-  const client = createDynamoClient(ctx.config);
-  try {
-    return await task({ client, tables: tableNames(ctx.config.prefix), ttlDays: ctx.config.ttlDays });
-  } finally {
-    client.destroy();
-  }
+  const doc = await withDynamoClient(ctx.config, (client) =>
+    ask(reads, { client, tables: tableNames(ctx.config.prefix), ttlDays: ctx.config.ttlDays }),
+  );
+  ctx.out.result(doc, () => render(doc));
 }
-
-const reads = () => import('../pipeline/queries/index.js');
 
 function cityName(value: string): string {
   const problem = cityProblem(value);
@@ -66,9 +70,11 @@ function eventsCommand(services: CommandServices): Command {
     .addOption(limitOption(LIMITS.eventsLimit, 'events'))
     .action(async (city: string, opts: { limit: number }, self: Command) => {
       const ctx = await services.context(self);
-      const { recentEvents } = await reads();
-      const doc = await withReader(ctx, (read) => recentEvents(read, city, opts.limit));
-      ctx.out.result(doc, () => renderEvents(doc, `no events for ${city}`));
+      await printRead(
+        ctx,
+        (reads, read) => reads.recentEvents(read, city, opts.limit),
+        (doc) => renderEvents(doc, `no events for ${city}`),
+      );
     });
   return withExamples(cmd, [
     'citystream query events NYC',
@@ -83,9 +89,7 @@ function summaryCommand(services: CommandServices): Command {
     .addArgument(cityArgument())
     .action(async (city: string, _opts: unknown, self: Command) => {
       const ctx = await services.context(self);
-      const { citySummary } = await reads();
-      const doc = await withReader(ctx, (read) => citySummary(read, city));
-      ctx.out.result(doc, () => renderSummary(doc));
+      await printRead(ctx, (reads, read) => reads.citySummary(read, city), renderSummary);
     });
   return withExamples(cmd, ['citystream query summary NYC', 'citystream query summary Chicago --json']);
 }
@@ -102,10 +106,12 @@ function alertsCommand(services: CommandServices): Command {
     .addOption(limitOption(LIMITS.alertsLimit, 'alerts at most'))
     .action(async (opts: { city?: string; hours: number; limit: number }, self: Command) => {
       const ctx = await services.context(self);
-      const { recentAlerts } = await reads();
-      const doc = await withReader(ctx, (read) => recentAlerts(read, opts));
       const where = opts.city ? ` for ${opts.city}` : '';
-      ctx.out.result(doc, () => renderAlerts(doc, `no alerts${where} in the last ${opts.hours} hours`));
+      await printRead(
+        ctx,
+        (reads, read) => reads.recentAlerts(read, opts),
+        (doc) => renderAlerts(doc, `no alerts${where} in the last ${opts.hours} hours`),
+      );
     });
   return withExamples(cmd, [
     'citystream query alerts',
@@ -119,9 +125,7 @@ function citiesCommand(services: CommandServices): Command {
     .description('every city with events, and its event count, biggest first')
     .action(async (_opts: unknown, self: Command) => {
       const ctx = await services.context(self);
-      const { cities } = await reads();
-      const doc = await withReader(ctx, (read) => cities(read));
-      ctx.out.result(doc, () => renderCities(doc));
+      await printRead(ctx, (reads, read) => reads.cities(read), renderCities);
     });
   return withExamples(cmd, ['citystream query cities', 'citystream query cities --json | jq ".[0].city"']);
 }
@@ -157,9 +161,7 @@ function aggregationsCommand(services: CommandServices): Command {
           hint: 'see `citystream query aggregations --help`',
         });
       const ctx = await services.context(self);
-      const { aggregations } = await reads();
-      const doc = await withReader(ctx, (read) => aggregations(read, opts));
-      ctx.out.result(doc, () => renderAggregations(doc));
+      await printRead(ctx, (reads, read) => reads.aggregations(read, opts), renderAggregations);
     });
   return withExamples(cmd, [
     'citystream query aggregations',
@@ -173,9 +175,7 @@ function statsCommand(services: CommandServices): Command {
     .description('totals over every city: events, alerts, by city, type and severity, first and last event')
     .action(async (_opts: unknown, self: Command) => {
       const ctx = await services.context(self);
-      const { stats } = await reads();
-      const doc = await withReader(ctx, (read) => stats(read));
-      ctx.out.result(doc, () => renderStats(doc));
+      await printRead(ctx, (reads, read) => reads.stats(read), renderStats);
     });
   return withExamples(cmd, ['citystream query stats', 'citystream query stats --json | jq .by_city']);
 }

@@ -22,15 +22,14 @@ export const serveCommand: CommandModule = {
       .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)')
       .action(async (opts: { port?: number; host?: string }, self: Command) => {
         const ctx = await services.context(self, { apiPort: opts.port, apiHost: opts.host });
-        const [{ createDynamoClient }, { startApi }, { DescribeTableCommand }, { tableNames }] =
+        const [{ withDynamoClient }, { startApi }, { DescribeTableCommand }, { tableNames }] =
           await Promise.all([
             import('../infra/dynamodb.js'),
             import('../pipeline/api/index.js'),
             import('@aws-sdk/client-dynamodb'),
             import('../pipeline/table-definitions.js'),
           ]);
-        const client = createDynamoClient(ctx.config);
-        try {
+        await withDynamoClient(ctx.config, async (client) => {
           const api = await startApi({
             client,
             config: ctx.config,
@@ -58,9 +57,7 @@ export const serveCommand: CommandModule = {
           ctx.out.info('stopping the API: finishing requests in flight');
           await api.close();
           ctx.out.info('API stopped');
-        } finally {
-          client.destroy();
-        }
+        });
       });
     withExamples(cmd, [
       'citystream serve',

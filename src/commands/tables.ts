@@ -14,27 +14,22 @@ import { type CommandModule, type CommandServices, withExamples } from './comman
 import { confirmDestructive } from './confirm-prompt.js';
 import { intInRange } from './option-parsers.js';
 
-// The SDK and the table code are loaded when a subcommand runs, so `citystream --help` stays fast.
-const load = async () => ({
-  dynamo: await import('../infra/dynamodb.js'),
-  tables: await import('../pipeline/tables.js'),
-});
-
-/** Runs `task` with a client for the configured endpoint, and always releases its sockets. */
+/**
+ * Runs `task` with a client for the configured endpoint, and always releases its sockets. The SDK and the
+ * table code are loaded when a subcommand runs, so `citystream --help` stays fast.
+ */
 async function withClient<T>(
   ctx: Context,
   task: (
     client: import('@aws-sdk/client-dynamodb').DynamoDBClient,
-    mods: Awaited<ReturnType<typeof load>>,
+    tables: typeof import('../pipeline/tables.js'),
   ) => Promise<T>,
 ): Promise<T> {
-  const mods = await load();
-  const client = mods.dynamo.createDynamoClient(ctx.config);
-  try {
-    return await task(client, mods);
-  } finally {
-    client.destroy();
-  }
+  const [{ withDynamoClient }, tables] = await Promise.all([
+    import('../infra/dynamodb.js'),
+    import('../pipeline/tables.js'),
+  ]);
+  return withDynamoClient(ctx.config, (client) => task(client, tables));
 }
 
 function kindsFrom(ctx: Context, names: string[]): TableKind[] {
@@ -86,7 +81,7 @@ function createCommand(services: CommandServices): Command {
       async (opts: { billingMode?: string; rcu?: number; wcu?: number; dryRun?: boolean }, self: Command) => {
         const ctx = await services.context(self, { billingMode: opts.billingMode });
         const billing = billingFrom(ctx, opts);
-        await withClient(ctx, async (client, { tables }) => {
+        await withClient(ctx, async (client, tables) => {
           if (opts.dryRun) {
             const existing = await tables.listTables(client, ctx.config.prefix);
             const plan = existing.map((t) => ({
@@ -136,9 +131,7 @@ function listCommand(services: CommandServices): Command {
     .description('show the four tables and their status (MISSING if not created)')
     .action(async (_opts, self: Command) => {
       const ctx = await services.context(self);
-      const infos = await withClient(ctx, (client, { tables }) =>
-        tables.listTables(client, ctx.config.prefix),
-      );
+      const infos = await withClient(ctx, (client, tables) => tables.listTables(client, ctx.config.prefix));
       ctx.out.result({ tables: infos }, () => renderInfos(infos));
     });
   return withExamples(cmd, ['citystream tables list', 'citystream tables list --prefix dev- --json']);
@@ -151,7 +144,7 @@ function describeCommand(services: CommandServices): Command {
     .action(async (name: string, _opts, self: Command) => {
       const ctx = await services.context(self);
       const [kind] = kindsFrom(ctx, [name]) as [TableKind];
-      const info = await withClient(ctx, (client, { tables }) =>
+      const info = await withClient(ctx, (client, tables) =>
         tables.describeTable(client, ctx.config.prefix, kind),
       );
       if (!info) {
@@ -190,7 +183,7 @@ function deleteCommand(services: CommandServices): Command {
     .action(async (names: string[], opts: { yes?: boolean; dryRun?: boolean }, self: Command) => {
       const ctx = await services.context(self);
       const kinds = kindsFrom(ctx, names);
-      await withClient(ctx, async (client, { tables }) => {
+      await withClient(ctx, async (client, tables) => {
         const existing = (await tables.listTables(client, ctx.config.prefix)).filter((t) =>
           kinds.includes(t.kind),
         );
