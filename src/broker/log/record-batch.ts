@@ -114,13 +114,17 @@ function validateBatch(batch: Buffer, maxUncompressedBytes: number): void {
     );
   if ((h.attributes & 0x30) !== 0)
     throw new BatchValidationError('UNSUPPORTED_FOR_MESSAGE_FORMAT', 'transactional and control batches');
+  const body = recordsBody(batch, h, maxUncompressedBytes);
+  if (body !== null) countRecords(body, h.recordCount);
+}
+
+/** The records of a batch, uncompressed; null for codecs stored opaque (snappy, lz4, zstd). */
+function recordsBody(batch: Buffer, h: BatchHeader, maxUncompressedBytes: number): Buffer | null {
   const codec = h.attributes & 0x07;
-  let body: Buffer;
-  if (codec === Compression.none) body = batch.subarray(BATCH_HEADER_BYTES);
-  else if (codec === Compression.gzip)
-    body = gunzipBounded(batch.subarray(BATCH_HEADER_BYTES), maxUncompressedBytes);
-  else return; // snappy, lz4, zstd: stored as received
-  countRecords(body, h.recordCount);
+  if (codec === Compression.none) return batch.subarray(BATCH_HEADER_BYTES);
+  if (codec === Compression.gzip)
+    return gunzipBounded(batch.subarray(BATCH_HEADER_BYTES), maxUncompressedBytes);
+  return null;
 }
 
 function gunzipBounded(data: Buffer, maxBytes: number): Buffer {
@@ -162,12 +166,8 @@ export function recordTimestamps(
   maxUncompressedBytes: number,
 ): { offsetDelta: number; timestamp: number }[] | null {
   const h = readBatchHeader(batch);
-  const codec = h.attributes & 0x07;
-  let body: Buffer;
-  if (codec === Compression.none) body = batch.subarray(BATCH_HEADER_BYTES);
-  else if (codec === Compression.gzip)
-    body = gunzipBounded(batch.subarray(BATCH_HEADER_BYTES), maxUncompressedBytes);
-  else return null;
+  const body = recordsBody(batch, h, maxUncompressedBytes);
+  if (body === null) return null;
   const r = new Reader(body);
   const out: { offsetDelta: number; timestamp: number }[] = [];
   while (r.remaining > 0) {
