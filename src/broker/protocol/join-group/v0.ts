@@ -27,14 +27,25 @@ export function readProtocols(r: Reader): JoinGroupRequest['protocols'] {
   return r.array((p) => ({ name: p.string(), metadata: p.bytes() }));
 }
 
-/** The response from error_code on, shared by every version up to v4. */
-export function writeJoinResult(w: Writer, res: JoinGroupResponse): void {
+type Member = JoinGroupResponse['members'][number];
+
+/** members => member_id metadata, up to v4 (v5 adds group_instance_id). */
+function writeMember(w: Writer, m: Member): void {
+  w.string(m.memberId).bytes(m.metadata);
+}
+
+/** The response from error_code on, shared by every version; v5 passes its own member layout. */
+export function writeJoinResult(
+  w: Writer,
+  res: JoinGroupResponse,
+  member: (w: Writer, m: Member) => void = writeMember,
+): void {
   w.int16(res.errorCode)
     .int32(res.generationId)
     .string(res.protocolName)
     .string(res.leader)
     .string(res.memberId);
-  w.array(res.members, (mw, m) => mw.string(m.memberId).bytes(m.metadata));
+  w.array(res.members, member);
 }
 
 export const v0: ApiVersionCodec<JoinGroupRequest, JoinGroupResponse> = {

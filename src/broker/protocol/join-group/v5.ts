@@ -24,7 +24,7 @@
  */
 import type { ApiVersionCodec } from '../api.js';
 import type { JoinGroupRequest, JoinGroupResponse } from './index.js';
-import { readProtocols } from './v0.js';
+import { readProtocols, writeJoinResult } from './v0.js';
 
 export const v5: ApiVersionCodec<JoinGroupRequest, JoinGroupResponse> = {
   decodeRequest(r) {
@@ -46,9 +46,8 @@ export const v5: ApiVersionCodec<JoinGroupRequest, JoinGroupResponse> = {
     };
   },
   encodeResponse(w, res) {
-    w.int32(0).int16(res.errorCode).int32(res.generationId);
-    w.string(res.protocolName).string(res.leader).string(res.memberId);
-    w.array(res.members, (mw, m) =>
+    w.int32(0);
+    writeJoinResult(w, res, (mw, m) =>
       mw.string(m.memberId).nullableString(m.groupInstanceId).bytes(m.metadata),
     );
   },
