@@ -54,6 +54,26 @@ async function joinAlone(coordinator: GroupCoordinator, clientId = 'c'): Promise
   return joined;
 }
 
+/** a joins alone, then b joins and a rejoins: both are in generation 2, which nobody has synced yet. */
+async function joinPair(coordinator: GroupCoordinator): Promise<{ a: JoinGroupResult; b: JoinGroupResult }> {
+  const a = await joinAlone(coordinator, 'a');
+  const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
+  await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
+  return { a, b: await bJoin };
+}
+
+/** joinPair, then both members sync: a Stable group of two in generation 2, led by a. */
+async function stablePair(
+  coordinator: GroupCoordinator,
+): Promise<{ a: JoinGroupResult; b: JoinGroupResult }> {
+  const { a, b } = await joinPair(coordinator);
+  await Promise.all([
+    coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
+    coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
+  ]);
+  return { a, b };
+}
+
 describe('Broker > Group > GroupCoordinator', () => {
   it('gives a first JoinGroup v4+ MEMBER_ID_REQUIRED with an id, then admits that id as leader', async () => {
     const { coordinator } = setup();
@@ -139,14 +159,7 @@ describe('Broker > Group > GroupCoordinator', () => {
 
   it('rebalances the rest of the group when a member leaves', async () => {
     const { coordinator } = setup();
-    const a = await joinAlone(coordinator, 'a');
-    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
-    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
-    const b = await bJoin;
-    await Promise.all([
-      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
-      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
-    ]);
+    const { a, b } = await stablePair(coordinator);
 
     expect(coordinator.leaveGroup('g', [a.memberId, 'nobody'])).toEqual([
       ErrorCode.NONE,
@@ -164,14 +177,7 @@ describe('Broker > Group > GroupCoordinator', () => {
 
   it('removes a member whose session times out and rebalances the others', async () => {
     const { clock, coordinator } = setup();
-    const a = await joinAlone(coordinator, 'a');
-    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
-    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
-    const b = await bJoin;
-    await Promise.all([
-      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
-      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
-    ]);
+    const { a, b } = await stablePair(coordinator);
 
     // b keeps heartbeating, a goes silent.
     for (let t = 0; t < SESSION + 2_000; t += 3_000) {
@@ -311,14 +317,7 @@ describe('Broker > Group > GroupCoordinator', () => {
 
   it('gives a follower that rejoins unchanged the current generation, but rebalances when the leader rejoins', async () => {
     const { coordinator } = setup();
-    const a = await joinAlone(coordinator, 'a');
-    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
-    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
-    const b = await bJoin;
-    await Promise.all([
-      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
-      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
-    ]);
+    const { a, b } = await stablePair(coordinator);
 
     const again = await coordinator.joinGroup(joinInput({ memberId: b.memberId, clientId: 'b' }));
     expect(again).toMatchObject({ errorCode: 0, generationId: 2, leader: a.memberId, members: [] });
@@ -334,10 +333,7 @@ describe('Broker > Group > GroupCoordinator', () => {
 
   it('sends a member waiting in SyncGroup back to rejoin when a newcomer starts another rebalance', async () => {
     const { coordinator } = setup();
-    const a = await joinAlone(coordinator, 'a');
-    const bJoin = coordinator.joinGroup(joinInput({ clientId: 'b' }));
-    await coordinator.joinGroup(joinInput({ memberId: a.memberId, clientId: 'a' }));
-    const b = await bJoin;
+    const { a, b } = await joinPair(coordinator);
     // b waits for the leader's assignment of generation 2…
     const bSync = coordinator.syncGroup({
       groupId: 'g',
