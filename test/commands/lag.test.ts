@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeLag } from '../../src/pipeline/lag.js';
 import { runCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
 import { createTopic, startTestBroker, type TestBroker } from '../support/kafka.js';
 
 describe('computeLag', () => {
@@ -109,20 +109,10 @@ describe('citystream lag', () => {
   });
 
   it('says to run `citystream up` when no broker listens', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await runCli(['lag', '--brokers', `127.0.0.1:${port}`]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('citystream up');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

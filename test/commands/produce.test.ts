@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventGenerator, steppedClock } from '../../src/pipeline/generator.js';
 import { runCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
 import { hasKcat, readTopicWithKcat, startTestBroker, type TestBroker } from '../support/kafka.js';
 
 const START = '2026-11-22T12:00:00.000Z';
@@ -30,7 +30,7 @@ describe('citystream produce: flags', () => {
   });
 
   it('says to run `citystream up` when no broker listens', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await runCli(['produce', '--count', '1', '--brokers', `127.0.0.1:${port}`]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
@@ -161,13 +161,3 @@ describe('citystream produce: against the embedded broker', () => {
     }
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

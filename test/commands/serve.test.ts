@@ -9,6 +9,7 @@ import { createDynamoClient } from '../../src/infra/dynamodb.js';
 import { createTables } from '../../src/pipeline/tables.js';
 import { captureIO, runCli } from '../support/cli.js';
 import { configFor, startDynalite, type StartedEndpoint } from '../support/dynamo-endpoints.js';
+import { waitFor } from '../support/wait-for.js';
 
 let cwd: string;
 let dynamo: StartedEndpoint;
@@ -27,16 +28,6 @@ afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Starts `citystream serve …` in-process; resolves once it prints where it listens. */
 async function serve(args: string[]) {
   const controller = new AbortController();
@@ -45,9 +36,10 @@ async function serve(args: string[]) {
     ['serve', '--port', '0', '--host', '127.0.0.1', '--endpoint', dynamo.endpoint, ...args],
     io,
   );
-  const url = await until(
+  const url = await waitFor(
     'the listening line',
     () => output().stdout.match(/(http:\/\/127\.0\.0\.1:\d+\/api\/v1)/)?.[1],
+    10_000,
   );
   return { url, output, stop: async () => (controller.abort('SIGTERM'), exit) };
 }

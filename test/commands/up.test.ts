@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { captureIO, runCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -15,25 +17,6 @@ async function tempCwd(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'citystream-up-'));
   dirs.push(dir);
   return dir;
-}
-
-/** A port nothing listens on right now (the embedded DynamoDB's setting has no "0"). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 interface Listing {
@@ -49,11 +32,15 @@ async function startUp(cwd: string, dynamoPort: number, brokerPort: number) {
   const exit = main([...argv, '--broker-port', String(brokerPort), '--no-producer'], io);
   let early: number | undefined;
   void exit.then((code) => (early = code));
-  const listing = await waitFor('up to print its services', () => {
-    if (early !== undefined) throw new Error(`up exited with ${early}: ${output().stderr}`);
-    const text = output().stdout;
-    return text.includes('"status"') ? (JSON.parse(text) as Listing) : undefined;
-  });
+  const listing = await waitFor(
+    'up to print its services',
+    () => {
+      if (early !== undefined) throw new Error(`up exited with ${early}: ${output().stderr}`);
+      const text = output().stdout;
+      return text.includes('"status"') ? (JSON.parse(text) as Listing) : undefined;
+    },
+    30_000,
+  );
   const address = (name: string) => listing.services.find((s) => s.name === name)?.address ?? '';
   return { controller, exit, output, listing, address };
 }

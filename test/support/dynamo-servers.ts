@@ -4,13 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createDynamoClient } from '../../src/infra/dynamodb.js';
+import { freePort } from './free-port.js';
 
 export interface StartedEndpoint {
   endpoint: string;
@@ -37,15 +38,6 @@ function dynamoDbLocalDir(): string {
   const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
   if (!dir) throw new Error(`no dynamodb_local_* directory in ${lib}`);
   return join(lib, dir);
-}
-
-/** A free port: listen on 0, read it, close. Another process could take it before java binds; rare. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 /** DynamoDB Local (java) in memory on a free port; resolves once it answers ListTables. */
