@@ -12,6 +12,12 @@ let dir: string;
 const lines: string[] = [];
 const log = (l: string): void => void lines.push(l);
 const config = (over: Partial<BrokerConfig> = {}): BrokerConfig => ({ ...defaultBrokerConfig, ...over });
+/** Partition t-0 in the test's directory, with the default config but for `over`. */
+const openLog = (over: Partial<BrokerConfig> = {}): Promise<PartitionLog> =>
+  PartitionLog.open(dir, 't', 0, config(over), log);
+/** How many segment files the partition has on disk. */
+const segmentFiles = async (): Promise<number> =>
+  (await readdir(dir)).filter((f) => f.endsWith('.log')).length;
 
 beforeEach(async () => {
   dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'plog-')), 't-0');
@@ -36,7 +42,7 @@ async function offsetsOf(plog: PartitionLog): Promise<number[]> {
 
 describe('Log > partition log', () => {
   it('assigns consecutive offsets and serves whole batches from any offset inside them', async () => {
-    const plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    const plog = await openLog();
     expect((await plog.append(await makeBatch(['a', 'b', 'c']), true)).baseOffset).toBe(0);
     expect((await plog.append(await makeBatch(['d']), true)).baseOffset).toBe(3);
     expect(plog.highWatermark).toBe(4);
@@ -50,11 +56,11 @@ describe('Log > partition log', () => {
   });
 
   it('reopens with the same offsets, from the index for closed segments', async () => {
-    let plog = await PartitionLog.open(dir, 't', 0, config({ segmentBytes: 200 }), log);
+    let plog = await openLog({ segmentBytes: 200 });
     for (let i = 0; i < 10; i++) await plog.append(await makeBatch([`v${i}`, `w${i}`]), false);
     await plog.close();
-    expect((await readdir(dir)).filter((f) => f.endsWith('.log')).length).toBeGreaterThan(2);
-    plog = await PartitionLog.open(dir, 't', 0, config({ segmentBytes: 200 }), log);
+    expect(await segmentFiles()).toBeGreaterThan(2);
+    plog = await openLog({ segmentBytes: 200 });
     expect(plog.highWatermark).toBe(20);
     expect(await offsetsOf(plog)).toEqual([...Array(20).keys()]);
     expect((await plog.append(await makeBatch(['x']), true)).baseOffset).toBe(20);
@@ -62,7 +68,7 @@ describe('Log > partition log', () => {
   });
 
   it('truncates a torn tail (a partial batch) on open, keeping every whole batch', async () => {
-    let plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    let plog = await openLog();
     await plog.append(await makeBatch(['one']), true);
     await plog.append(await makeBatch(['two']), true);
     await plog.close();
@@ -70,7 +76,7 @@ describe('Log > partition log', () => {
     const whole = (await stat(file)).size;
     const partial = (await makeBatch(['three'])).subarray(0, 30);
     await appendFile(file, partial);
-    plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    plog = await openLog();
     expect(plog.highWatermark).toBe(2);
     expect((await stat(file)).size).toBe(whole);
     expect(lines.join('\n')).toMatch(/torn tail/);
@@ -79,7 +85,7 @@ describe('Log > partition log', () => {
   });
 
   it('truncates from a batch whose CRC does not match', async () => {
-    let plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    let plog = await openLog();
     await plog.append(await makeBatch(['one']), true);
     await plog.append(await makeBatch(['two']), true);
     await plog.close();
@@ -87,14 +93,14 @@ describe('Log > partition log', () => {
     const bytes = await readFile(file);
     bytes[bytes.length - 1]! ^= 0xff; // flip a bit in the last record
     await writeFile(file, bytes);
-    plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    plog = await openLog();
     expect(plog.highWatermark).toBe(1);
     expect(await offsetsOf(plog)).toEqual([0]);
     await plog.close();
   });
 
   it('answers a retried idempotent batch with its first offset and refuses a gap in sequences', async () => {
-    const plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    const plog = await openLog();
     const first = await makeBatch(['a', 'b'], { producerId: 77, firstSequence: 0 });
     expect((await plog.append(Buffer.from(first), true)).baseOffset).toBe(0);
     expect((await plog.append(Buffer.from(first), true)).baseOffset).toBe(0); // retry: not written twice
@@ -109,11 +115,11 @@ describe('Log > partition log', () => {
   });
 
   it('still recognises a retried idempotent batch after a restart', async () => {
-    let plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    let plog = await openLog();
     const batch = await makeBatch(['a'], { producerId: 91, firstSequence: 0 });
     await plog.append(Buffer.from(batch), true);
     await plog.close();
-    plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    plog = await openLog();
     expect((await plog.append(Buffer.from(batch), true)).baseOffset).toBe(0);
     expect(plog.highWatermark).toBe(1);
     const gap = await makeBatch(['c'], { producerId: 91, firstSequence: 7 });
@@ -122,7 +128,7 @@ describe('Log > partition log', () => {
   });
 
   it('finds the first record at or after a timestamp, inside a batch, plain and gzip', async () => {
-    const plog = await PartitionLog.open(dir, 't', 0, config(), log);
+    const plog = await openLog();
     const base = 1_700_000_000_000;
     await plog.append(
       await makeBatch(['a', 'b', 'c'], { timestamp: base, timestampDeltas: [0, 10, 20] }),
@@ -143,17 +149,11 @@ describe('Log > partition log', () => {
   });
 
   it('deletes whole closed segments by size retention, never the active one', async () => {
-    const plog = await PartitionLog.open(
-      dir,
-      't',
-      0,
-      config({ segmentBytes: 150, retentionBytes: 300 }),
-      log,
-    );
+    const plog = await openLog({ segmentBytes: 150, retentionBytes: 300 });
     for (let i = 0; i < 12; i++) await plog.append(await makeBatch([`value-${i}`]), true);
-    const before = (await readdir(dir)).filter((f) => f.endsWith('.log')).length;
+    const before = await segmentFiles();
     expect(await plog.applyRetention(Date.now())).toBeGreaterThan(0);
-    const after = (await readdir(dir)).filter((f) => f.endsWith('.log')).length;
+    const after = await segmentFiles();
     expect(after).toBeLessThan(before);
     expect(plog.logStartOffset).toBeGreaterThan(0);
     expect(plog.highWatermark).toBe(12);
@@ -162,13 +162,7 @@ describe('Log > partition log', () => {
   });
 
   it('deletes closed segments older than retention.ms', async () => {
-    const plog = await PartitionLog.open(
-      dir,
-      't',
-      0,
-      config({ segmentBytes: 150, retentionMs: 60_000 }),
-      log,
-    );
+    const plog = await openLog({ segmentBytes: 150, retentionMs: 60_000 });
     for (let i = 0; i < 6; i++) await plog.append(await makeBatch([`value-${i}`]), true);
     expect(await plog.applyRetention(Date.now())).toBe(0);
     expect(await plog.applyRetention(Date.now() + 120_000)).toBeGreaterThan(0);
