@@ -12,6 +12,7 @@ import { offsetFetchApi } from '../../../src/broker/protocol/offset-fetch/index.
 import { Reader } from '../../../src/broker/protocol/reader.js';
 import { syncGroupApi } from '../../../src/broker/protocol/sync-group/index.js';
 import { Writer } from '../../../src/broker/protocol/writer.js';
+import { sharedVersions } from '../protocol/kafkajs-oracle.js';
 
 // kafkajs's own request encoders and response decoders are the oracle for our codecs.
 const require = createRequire(import.meta.url);
@@ -44,11 +45,6 @@ async function decodeTheirs<Res>(api: ApiDefinition<unknown, Res>, name: string,
   return kafkajs(name).protocol({ version })({}).response.decode(w.toBuffer());
 }
 
-const versionsOf = (api: { versions: object }, max: number) =>
-  Object.keys(api.versions)
-    .map(Number)
-    .filter((v) => v <= max);
-
 describe('Protocol > FindCoordinator', () => {
   it.each([0, 1, 2])('v%i', async (v) => {
     expect(await decodeOurs(findCoordinatorApi, 'findCoordinator', v, { groupId: 'g' })).toEqual({
@@ -63,7 +59,7 @@ describe('Protocol > FindCoordinator', () => {
 
 describe('Protocol > JoinGroup', () => {
   const protocols = [{ name: 'RoundRobinAssigner', metadata: Buffer.from([0, 1, 2]) }];
-  it.each(versionsOf(joinGroupApi, 5))('v%i', async (v) => {
+  it.each(sharedVersions(joinGroupApi, 5))('v%i', async (v) => {
     const decoded = await decodeOurs(joinGroupApi, 'joinGroup', v, {
       groupId: 'g',
       sessionTimeout: 10_000,
@@ -100,7 +96,7 @@ describe('Protocol > JoinGroup', () => {
 });
 
 describe('Protocol > SyncGroup', () => {
-  it.each(versionsOf(syncGroupApi, 3))('v%i', async (v) => {
+  it.each(sharedVersions(syncGroupApi, 3))('v%i', async (v) => {
     const decoded = await decodeOurs(syncGroupApi, 'syncGroup', v, {
       groupId: 'g',
       generationId: 2,
@@ -123,7 +119,7 @@ describe('Protocol > SyncGroup', () => {
 });
 
 describe('Protocol > Heartbeat', () => {
-  it.each(versionsOf(heartbeatApi, 3))('v%i', async (v) => {
+  it.each(sharedVersions(heartbeatApi, 3))('v%i', async (v) => {
     const args = { groupId: 'g', groupGenerationId: 4, memberId: 'm' };
     expect(await decodeOurs(heartbeatApi, 'heartbeat', v, args)).toEqual({
       groupId: 'g',
@@ -139,7 +135,7 @@ describe('Protocol > Heartbeat', () => {
 });
 
 describe('Protocol > LeaveGroup', () => {
-  it.each(versionsOf(leaveGroupApi, 3))('v%i', async (v) => {
+  it.each(sharedVersions(leaveGroupApi, 3))('v%i', async (v) => {
     expect(await decodeOurs(leaveGroupApi, 'leaveGroup', v, { groupId: 'g', memberId: 'm' })).toEqual({
       groupId: 'g',
       members: [{ memberId: 'm', groupInstanceId: null }],
@@ -152,7 +148,7 @@ describe('Protocol > LeaveGroup', () => {
 });
 
 describe('Protocol > OffsetCommit', () => {
-  it.each(versionsOf(offsetCommitApi, 5))('v%i', async (v) => {
+  it.each(sharedVersions(offsetCommitApi, 5))('v%i', async (v) => {
     const decoded = await decodeOurs(offsetCommitApi, 'offsetCommit', v, {
       groupId: 'g',
       groupGenerationId: 6,

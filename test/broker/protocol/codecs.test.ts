@@ -11,26 +11,31 @@ import { produceApi } from '../../../src/broker/protocol/produce/index.js';
 import { Reader } from '../../../src/broker/protocol/reader.js';
 import { Writer } from '../../../src/broker/protocol/writer.js';
 import { splitAndValidate } from '../../../src/broker/log/record-batch.js';
-import { kafkajsDecodeResponse, kafkajsRequestBody } from './kafkajs-oracle.js';
+import { kafkajsDecodeResponse, kafkajsRequestBody, sharedVersions } from './kafkajs-oracle.js';
 
-function decode<Req, Res>(api: ApiDefinition<Req, Res>, version: number, body: Buffer): Req {
-  const reader = new Reader(body);
+/** kafkajs encodes the request; our codec decodes it and must read every byte kafkajs wrote. */
+async function decodeOurs<Req, Res>(
+  api: ApiDefinition<Req, Res>,
+  name: string,
+  version: number,
+  args: object,
+): Promise<Req> {
+  const reader = new Reader(await kafkajsRequestBody(name, version, args));
   const request = api.versions[version]!.decodeRequest(reader);
-  expect(reader.remaining).toBe(0); // every byte kafkajs wrote was read
+  expect(reader.remaining).toBe(0);
   return request;
 }
 
-function encode<Req, Res>(api: ApiDefinition<Req, Res>, version: number, response: Res): Buffer {
+/** Our codec encodes the response; kafkajs decodes it. */
+function decodeTheirs<Req, Res>(
+  api: ApiDefinition<Req, Res>,
+  name: string,
+  version: number,
+  response: Res,
+): Promise<unknown> {
   const w = new Writer();
   api.versions[version]!.encodeResponse(w, response);
-  return w.toBuffer();
-}
-
-/** Versions both this broker and kafkajs implement. */
-function shared(api: ApiDefinition<unknown, unknown>, kafkajsMax: number): number[] {
-  return Object.keys(api.versions)
-    .map(Number)
-    .filter((v) => v <= kafkajsMax);
+  return kafkajsDecodeResponse(name, version, w.toBuffer());
 }
 
 const messages = [
@@ -40,15 +45,14 @@ const messages = [
 
 describe('Protocol', () => {
   describe('Produce', () => {
-    for (const version of shared(produceApi as ApiDefinition<unknown, unknown>, 7)) {
+    for (const version of sharedVersions(produceApi, 7)) {
       it(`v${version}`, async () => {
-        const body = await kafkajsRequestBody('produce', version, {
+        const request = await decodeOurs(produceApi, 'produce', version, {
           acks: -1,
           timeout: 30000,
           compression: version === 3 ? 1 : 0, // gzip once
           topicData: [{ topic: 'city-events', partitions: [{ partition: 2, messages }] }],
         });
-        const request = decode(produceApi, version, body);
         expect(request).toMatchObject({ transactionalId: null, acks: -1, timeoutMs: 30000 });
         const [topic] = request.topicData;
         expect(topic?.name).toBe('city-events');
@@ -67,11 +71,7 @@ describe('Protocol', () => {
           ],
           throttleTimeMs: 0,
         };
-        const decoded = (await kafkajsDecodeResponse(
-          'produce',
-          version,
-          encode(produceApi, version, response),
-        )) as {
+        const decoded = (await decodeTheirs(produceApi, 'produce', version, response)) as {
           topics: {
             topicName: string;
             partitions: {
@@ -91,9 +91,9 @@ describe('Protocol', () => {
   });
 
   describe('Fetch', () => {
-    for (const version of shared(fetchApi as ApiDefinition<unknown, unknown>, 11)) {
+    for (const version of sharedVersions(fetchApi, 11)) {
       it(`v${version}`, async () => {
-        const body = await kafkajsRequestBody('fetch', version, {
+        const request = await decodeOurs(fetchApi, 'fetch', version, {
           replicaId: -1,
           maxWaitTime: 500,
           minBytes: 1,
@@ -102,7 +102,6 @@ describe('Protocol', () => {
             { topic: 'city-events', partitions: [{ partition: 1, fetchOffset: '99', maxBytes: 1048576 }] },
           ],
         });
-        const request = decode(fetchApi, version, body);
         expect(request).toMatchObject({ maxWaitMs: 500, minBytes: 1, maxBytes: 10485760 });
         expect(request.topics).toEqual([
           {
@@ -112,15 +111,11 @@ describe('Protocol', () => {
         ]);
 
         // A batch exactly as a producer sent it, served back: kafkajs must decode its messages.
-        const produced = decode(
-          produceApi,
-          3,
-          await kafkajsRequestBody('produce', 3, {
-            acks: 1,
-            timeout: 1000,
-            topicData: [{ topic: 't', partitions: [{ partition: 0, messages }] }],
-          }),
-        );
+        const produced = await decodeOurs(produceApi, 'produce', 3, {
+          acks: 1,
+          timeout: 1000,
+          topicData: [{ topic: 't', partitions: [{ partition: 0, messages }] }],
+        });
         const records = produced.topicData[0]!.partitionData[0]!.records!;
         const response = {
           throttleTimeMs: 0,
@@ -142,11 +137,7 @@ describe('Protocol', () => {
             },
           ],
         };
-        const decoded = (await kafkajsDecodeResponse(
-          'fetch',
-          version,
-          encode(fetchApi, version, response),
-        )) as {
+        const decoded = (await decodeTheirs(fetchApi, 'fetch', version, response)) as {
           responses: {
             topicName: string;
             partitions: {
@@ -167,27 +158,21 @@ describe('Protocol', () => {
   });
 
   describe('ListOffsets', () => {
-    for (const version of shared(listOffsetsApi as ApiDefinition<unknown, unknown>, 3)) {
+    for (const version of sharedVersions(listOffsetsApi, 3)) {
       it(`v${version}`, async () => {
-        const body = await kafkajsRequestBody('listOffsets', version, {
+        const request = await decodeOurs(listOffsetsApi, 'listOffsets', version, {
           replicaId: -1,
           isolationLevel: 1,
           topics: [{ topic: 'x', partitions: [{ partition: 3, timestamp: -2 }] }],
         });
-        expect(decode(listOffsetsApi, version, body).topics).toEqual([
-          { name: 'x', partitions: [{ partitionIndex: 3, timestamp: -2 }] },
-        ]);
+        expect(request.topics).toEqual([{ name: 'x', partitions: [{ partitionIndex: 3, timestamp: -2 }] }]);
         const response = {
           throttleTimeMs: 0,
           topics: [
             { name: 'x', partitions: [{ partitionIndex: 3, errorCode: 0, timestamp: -1, offset: 12 }] },
           ],
         };
-        const decoded = (await kafkajsDecodeResponse(
-          'listOffsets',
-          version,
-          encode(listOffsetsApi, version, response),
-        )) as {
+        const decoded = (await decodeTheirs(listOffsetsApi, 'listOffsets', version, response)) as {
           responses: { topic: string; partitions: { partition: number; offset: string }[] }[];
         };
         expect(decoded.responses[0]!.partitions[0]).toMatchObject({ partition: 3, offset: '12' });
@@ -196,13 +181,13 @@ describe('Protocol', () => {
   });
 
   describe('Metadata', () => {
-    for (const version of shared(metadataApi as ApiDefinition<unknown, unknown>, 6)) {
+    for (const version of sharedVersions(metadataApi, 6)) {
       it(`v${version}`, async () => {
-        const body = await kafkajsRequestBody('metadata', version, {
+        const request = await decodeOurs(metadataApi, 'metadata', version, {
           topics: ['a', 'b'],
           allowAutoTopicCreation: false,
         });
-        expect(decode(metadataApi, version, body)).toEqual({
+        expect(request).toEqual({
           topics: ['a', 'b'],
           allowAutoTopicCreation: version >= 4 ? false : true,
         });
@@ -229,11 +214,7 @@ describe('Protocol', () => {
             },
           ],
         };
-        const decoded = (await kafkajsDecodeResponse(
-          'metadata',
-          version,
-          encode(metadataApi, version, response),
-        )) as {
+        const decoded = (await decodeTheirs(metadataApi, 'metadata', version, response)) as {
           brokers: { nodeId: number; host: string; port: number }[];
           topicMetadata: { topic: string; partitionMetadata: { partitionId: number; leader: number }[] }[];
         };
@@ -247,26 +228,24 @@ describe('Protocol', () => {
   });
 
   describe('ApiVersions', () => {
-    for (const version of shared(apiVersionsApi as ApiDefinition<unknown, unknown>, 2)) {
+    for (const version of sharedVersions(apiVersionsApi, 2)) {
       it(`v${version}`, async () => {
-        expect(decode(apiVersionsApi, version, await kafkajsRequestBody('apiVersions', version, {}))).toEqual(
-          {},
-        );
+        expect(await decodeOurs(apiVersionsApi, 'apiVersions', version, {})).toEqual({});
         const apiKeys = [{ apiKey: 0, minVersion: 3, maxVersion: 7 }];
-        const decoded = await kafkajsDecodeResponse(
-          'apiVersions',
-          version,
-          encode(apiVersionsApi, version, { errorCode: 0, apiKeys, throttleTimeMs: 0 }),
-        );
+        const decoded = await decodeTheirs(apiVersionsApi, 'apiVersions', version, {
+          errorCode: 0,
+          apiKeys,
+          throttleTimeMs: 0,
+        });
         expect(decoded).toMatchObject({ errorCode: 0, apiVersions: apiKeys });
       });
     }
   });
 
   describe('CreateTopics', () => {
-    for (const version of shared(createTopicsApi as ApiDefinition<unknown, unknown>, 3)) {
+    for (const version of sharedVersions(createTopicsApi, 3)) {
       it(`v${version}`, async () => {
-        const body = await kafkajsRequestBody('createTopics', version, {
+        const request = await decodeOurs(createTopicsApi, 'createTopics', version, {
           topics: [
             {
               topic: 'new',
@@ -278,7 +257,7 @@ describe('Protocol', () => {
           validateOnly: true,
           timeout: 5000,
         });
-        expect(decode(createTopicsApi, version, body)).toEqual({
+        expect(request).toEqual({
           topics: [
             {
               name: 'new',
@@ -292,27 +271,22 @@ describe('Protocol', () => {
           validateOnly: version >= 1,
         });
         const response = { throttleTimeMs: 0, topics: [{ name: 'new', errorCode: 0, errorMessage: null }] };
-        const decoded = await kafkajsDecodeResponse(
-          'createTopics',
-          version,
-          encode(createTopicsApi, version, response),
-        );
+        const decoded = await decodeTheirs(createTopicsApi, 'createTopics', version, response);
         expect(decoded).toMatchObject({ topicErrors: [{ topic: 'new', errorCode: 0 }] });
       });
     }
   });
 
   describe('DeleteTopics', () => {
-    for (const version of shared(deleteTopicsApi as ApiDefinition<unknown, unknown>, 1)) {
+    for (const version of sharedVersions(deleteTopicsApi, 1)) {
       it(`v${version}`, async () => {
-        const body = await kafkajsRequestBody('deleteTopics', version, { topics: ['a', 'b'], timeout: 100 });
-        expect(decode(deleteTopicsApi, version, body)).toEqual({ topicNames: ['a', 'b'], timeoutMs: 100 });
+        const request = await decodeOurs(deleteTopicsApi, 'deleteTopics', version, {
+          topics: ['a', 'b'],
+          timeout: 100,
+        });
+        expect(request).toEqual({ topicNames: ['a', 'b'], timeoutMs: 100 });
         const response = { throttleTimeMs: 0, responses: [{ name: 'a', errorCode: 0 }] };
-        const decoded = await kafkajsDecodeResponse(
-          'deleteTopics',
-          version,
-          encode(deleteTopicsApi, version, response),
-        );
+        const decoded = await decodeTheirs(deleteTopicsApi, 'deleteTopics', version, response);
         expect(decoded).toMatchObject({ topicErrors: [{ topic: 'a', errorCode: 0 }] });
       });
     }
@@ -321,20 +295,16 @@ describe('Protocol', () => {
   describe('InitProducerId', () => {
     for (const version of [0, 1]) {
       it(`v${version}`, async () => {
-        const body = await kafkajsRequestBody('initProducerId', version, {
+        const request = await decodeOurs(initProducerIdApi, 'initProducerId', version, {
           transactionalId: null,
           transactionTimeout: 60000,
         });
-        expect(decode(initProducerIdApi, version, body)).toEqual({
+        expect(request).toEqual({
           transactionalId: null,
           transactionTimeoutMs: 60000,
         });
         const response = { throttleTimeMs: 0, errorCode: 0, producerId: 1234567890123n, producerEpoch: 3 };
-        const decoded = await kafkajsDecodeResponse(
-          'initProducerId',
-          version,
-          encode(initProducerIdApi, version, response),
-        );
+        const decoded = await decodeTheirs(initProducerIdApi, 'initProducerId', version, response);
         expect(decoded).toMatchObject({ errorCode: 0, producerId: '1234567890123', producerEpoch: 3 });
       });
     }

@@ -24,3 +24,10 @@ export async function kafkajsDecodeResponse(api: string, version: number, body: 
   };
   return mod.decode(body);
 }
+
+/** The versions of `api` this broker registers that kafkajs implements too (kafkajs stops at kafkajsMax). */
+export function sharedVersions(api: { versions: object }, kafkajsMax: number): number[] {
+  return Object.keys(api.versions)
+    .map(Number)
+    .filter((v) => v <= kafkajsMax);
+}
