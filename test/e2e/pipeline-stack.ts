@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import type { Config } from '../../src/infra/config-schema.js';
 import { createDynamoClient } from '../../src/infra/dynamodb.js';
 import { createKafka } from '../../src/infra/kafka.js';
-import type { ConsumedMessage } from '../../src/pipeline/ground-truth.js';
 import { createTables } from '../../src/pipeline/tables.js';
 import { configFor, startDynalite } from '../support/dynamo-endpoints.js';
+import { readTopicWithHeaders, type ReadMessageWithHeaders } from '../support/kafka.js';
 
 /** The local stack for pipeline tests: embedded broker and dynalite on ephemeral ports, fresh tables. */
 export interface PipelineStack {
@@ -71,52 +71,9 @@ export async function sendAll(
   }
 }
 
-export interface ReadBackMessage extends ConsumedMessage {
-  headers: Record<string, string>;
-}
-
-/** Everything in a topic, by partition and offset, read with a plain consumer of a throwaway group. */
-export async function readTopic(kafka: Kafka, topic: string): Promise<ReadBackMessage[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
-  const total = [...want.values()].reduce((a, b) => a + b, 0);
-  const out: ReadBackMessage[] = [];
-  if (total === 0) return out;
-  const consumer = kafka.consumer({ groupId: `read-back-${process.pid}-${Date.now()}-${Math.random()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${total} from ${topic}`)), 60_000);
-    void consumer
-      .run({
-        eachMessage: async ({ partition, message }) => {
-          if (Number(message.offset) >= (want.get(partition) ?? 0)) return;
-          out.push({
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-            headers: headerStrings(message.headers),
-          });
-          if (out.length >= total) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  return out;
-}
-
-function headerStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k] = v.toString();
-  return out;
+/** Everything in a topic with its headers (the DLQ's reasons), by partition and offset. */
+export function readTopic(kafka: Kafka, topic: string): Promise<ReadMessageWithHeaders[]> {
+  return readTopicWithHeaders(kafka, topic, 60_000);
 }
 
 /** Waits until the group has committed every partition's log end (lag 0), or fails after the deadline. */

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import { createKafka } from '../../src/infra/kafka.js';
 
@@ -121,46 +121,75 @@ export async function readTopicWithKcat(bootstrap: string, topic: string): Promi
   return messages.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
 }
 
+/** A message read back with its headers as text (the dead-letter topic's reason and source). */
+export interface ReadMessageWithHeaders extends ReadMessage {
+  headers: Record<string, string>;
+}
+
+let readers = 0;
+
 /**
- * Every message of a topic read with a kafkajs consumer (a throwaway group), until each partition's log
- * end as it was when the read began.
+ * Every message of a topic with its headers, read with a kafkajs consumer (a throwaway group) until each
+ * partition's log end as it was when the read began; by partition and offset.
  */
-export async function readTopicWithKafkajs(
+export async function readTopicWithHeaders(
   kafka: Kafka,
   topic: string,
   timeoutMs = 30_000,
-): Promise<ReadMessage[]> {
+): Promise<ReadMessageWithHeaders[]> {
   const ends = await logEnds(kafka, topic);
   const want = [...ends.values()].reduce((s, n) => s + n, 0);
-  const messages: ReadMessage[] = [];
+  const messages: ReadMessageWithHeaders[] = [];
   if (want === 0) return messages;
-  const consumer = kafka.consumer({ groupId: `citystream-test-reader-${process.pid}-${Date.now()}` });
+  readers += 1;
+  const consumer = kafka.consumer({
+    groupId: `citystream-test-reader-${process.pid}-${Date.now()}-${readers}`,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`read ${messages.length} of ${want} messages`)),
+        () => reject(new Error(`read ${messages.length} of ${want} messages from ${topic}`)),
         timeoutMs,
       );
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          if (Number(message.offset) >= (ends.get(partition) ?? 0)) return;
-          messages.push({
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-          });
-          if (messages.length >= want) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+      consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            if (Number(message.offset) >= (ends.get(partition) ?? 0)) return;
+            messages.push({
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              value: message.value?.toString() ?? null,
+              headers: headerStrings(message.headers),
+            });
+            if (messages.length >= want) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect();
   }
   return messages.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+}
+
+/** The same read without headers, so it compares equal to what kcat reads. */
+export async function readTopicWithKafkajs(
+  kafka: Kafka,
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  const messages = await readTopicWithHeaders(kafka, topic, timeoutMs);
+  return messages.map(({ partition, offset, key, value }) => ({ partition, offset, key, value }));
+}
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k] = v.toString();
+  return out;
 }
