@@ -33,19 +33,6 @@ export const MAX_CITY_LENGTH = 64;
 export const MAX_ID_LENGTH = 128;
 export const MAX_SOURCE_LENGTH = 256;
 
-/** Reason codes with no field part; field-specific ones are `missing_field:<f>`, `bad_type:<f>`, `bad_value:<f>`. */
-export const REJECT_REASONS = [
-  'oversize',
-  'empty_value',
-  'invalid_json',
-  'not_an_object',
-  'unknown_event_type',
-  'unknown_severity',
-  'bad_timestamp',
-  'timestamp_in_future',
-  'bad_location',
-] as const;
-
 /** The reason the processor gives an event that arrived after its window was final. */
 export const LATE_REASON = 'late';
 
