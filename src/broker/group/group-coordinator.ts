@@ -202,7 +202,6 @@ export class GroupCoordinator {
       clientHost: input.clientHost,
       sessionTimeoutMs: input.sessionTimeoutMs,
       rebalanceTimeoutMs: input.rebalanceTimeoutMs,
-      protocolType: input.protocolType,
       protocols: copyProtocols(input.protocols),
       assignment: Buffer.alloc(0),
       pendingJoin: respond,
@@ -412,7 +411,7 @@ export class GroupCoordinator {
    * otherwise the member must belong to the current generation, and not while assignments are being
    * handed out.
    */
-  checkCommit(groupId: string, generationId: number, memberId: string): number {
+  private checkCommit(groupId: string, generationId: number, memberId: string): number {
     if (this.closed) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (!groupId) return ErrorCode.INVALID_GROUP_ID;
     const group = this.groups.get(groupId);

@@ -32,7 +32,6 @@ export interface Member {
   clientHost: string;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
-  protocolType: string;
   protocols: GroupProtocol[];
   /** What the leader assigned to this member in the current generation (opaque to the broker). */
   assignment: Buffer;

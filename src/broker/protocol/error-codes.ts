@@ -1,7 +1,7 @@
 /**
  * Kafka's error codes: the one table the broker answers from (codes, names and messages as Apache Kafka's
  * `Errors` enum has them; only the codes this broker can return, plus their neighbours clients know).
- * Handlers use `ErrorCode.X` (a number) in responses; `errorByCode` is for logs and tests.
+ * Handlers use `ErrorCode.X` (a number) in responses.
  */
 export interface KafkaErrorInfo {
   name: string;
@@ -338,9 +338,3 @@ type ErrorName = (typeof kafkaErrors)[number]['name'];
 export const ErrorCode = Object.fromEntries(kafkaErrors.map((e) => [e.name, e.code])) as {
   readonly [K in ErrorName]: Extract<(typeof kafkaErrors)[number], { name: K }>['code'];
 };
-
-const byCode = new Map<number, KafkaErrorInfo>(kafkaErrors.map((e) => [e.code, e]));
-
-export function errorByCode(code: number): KafkaErrorInfo | undefined {
-  return byCode.get(code);
-}
