@@ -1,6 +1,11 @@
 import type { Socket } from 'node:net';
 import type { BrokerState } from '../broker-state.js';
-import { type AnyApiHandler, type HandlerContext, NO_RESPONSE } from '../protocol/api.js';
+import {
+  type AnyApiHandler,
+  type ConnectionInfo,
+  type HandlerContext,
+  NO_RESPONSE,
+} from '../protocol/api.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
@@ -32,6 +37,8 @@ export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly slots: Slot[] = [];
   private readonly abort = new AbortController();
+  /** What every handler of this connection sees; built once, the peer does not change. */
+  private readonly info: ConnectionInfo;
   private closed = false;
   private clientId: string | null = null;
   /** Bytes of request frames not yet answered: bounded by one maximum frame before reading pauses. */
@@ -43,15 +50,16 @@ export class Connection {
     private readonly deps: ConnectionDeps,
   ) {
     this.decoder = new FrameDecoder(deps.state.config.maxFrameBytes);
+    this.info = {
+      id,
+      remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+      signal: this.abort.signal,
+    };
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('drain', () => this.resumeIfIdle());
     socket.on('error', () => this.close(null));
     socket.on('close', () => this.close(null));
-  }
-
-  get remoteAddress(): string {
-    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }
 
   /** Closes the connection; `reason` is logged when the broker chose to close it. */
@@ -61,7 +69,7 @@ export class Connection {
     if (reason !== null) {
       const residue = this.decoder.pendingBytes > 0 ? `, ${this.decoder.pendingBytes} bytes unread` : '';
       this.deps.state.log(
-        `connection #${this.id} from ${this.remoteAddress} (client ${this.clientId ?? 'unknown'}) closed: ${reason}${residue}`,
+        `connection #${this.id} from ${this.info.remoteAddress} (client ${this.clientId ?? 'unknown'}) closed: ${reason}${residue}`,
       );
     }
     this.abort.abort();
@@ -114,7 +122,7 @@ export class Connection {
       apiVersion: header.apiVersion,
       clientId: header.clientId,
       correlationId: header.correlationId,
-      connection: { id: this.id, remoteAddress: this.remoteAddress, signal: this.abort.signal },
+      connection: this.info,
       broker: this.deps.state,
     };
     const response = await handler.handle(request, ctx);
