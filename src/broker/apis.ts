@@ -21,12 +21,9 @@ import { syncGroupHandler } from './protocol/sync-group/handler.js';
  * The ONE list of APIs the broker speaks. The server dispatches on it and ApiVersions advertises exactly
  * the versions registered here (each API's versions must be contiguous; startBroker checks). To add an
  * API: write protocol/<api>/ (codecs + index.ts), a handler, and add the handler below.
- *
- * broker-groups: add the group handlers (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
- * OffsetCommit, OffsetFetch, DescribeGroups, ListGroups) in the marked block.
  */
 export const apiHandlers: readonly AnyApiHandler[] = [
-  // -- core (broker-core) --
+  // topics and records
   produceHandler,
   fetchHandler,
   listOffsetsHandler,
@@ -35,7 +32,7 @@ export const apiHandlers: readonly AnyApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
-  // -- groups (broker-groups) --
+  // consumer groups and committed offsets
   findCoordinatorHandler,
   joinGroupHandler,
   syncGroupHandler,
