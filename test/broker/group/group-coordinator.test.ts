@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCoordinator, type JoinGroupInput } from '../../../src/broker/group/group-coordinator.js';
+import {
+  GroupCoordinator,
+  type JoinGroupInput,
+  type SyncGroupInput,
+} from '../../../src/broker/group/group-coordinator.js';
 import type { JoinGroupResult } from '../../../src/broker/group/group.js';
 import { MemoryOffsetStore } from '../../../src/broker/group/offset-store.js';
 import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
@@ -38,6 +42,15 @@ function joinInput(overrides: Partial<JoinGroupInput> = {}): JoinGroupInput {
   };
 }
 
+/** A SyncGroup for group g; followers send no assignments. */
+function syncInput(
+  memberId: string,
+  generationId: number,
+  assignments: SyncGroupInput['assignments'] = [],
+): SyncGroupInput {
+  return { groupId: 'g', generationId, memberId, assignments };
+}
+
 /** A promise plus a synchronous view of whether it has settled, to assert that a join is still waiting. */
 function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
   let done = false;
@@ -68,8 +81,8 @@ async function stablePair(
 ): Promise<{ a: JoinGroupResult; b: JoinGroupResult }> {
   const { a, b } = await joinPair(coordinator);
   await Promise.all([
-    coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: a.memberId, assignments: [] }),
-    coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
+    coordinator.syncGroup(syncInput(a.memberId, 2)),
+    coordinator.syncGroup(syncInput(b.memberId, 2)),
   ]);
   return { a, b };
 }
@@ -94,12 +107,9 @@ describe('Broker > Group > GroupCoordinator', () => {
     });
     expect(joined.members).toEqual([{ memberId: 'c-1', groupInstanceId: null, metadata: range.metadata }]);
 
-    const synced = await coordinator.syncGroup({
-      groupId: 'g',
-      generationId: 1,
-      memberId: 'c-1',
-      assignments: [{ memberId: 'c-1', assignment: Buffer.from('all') }],
-    });
+    const synced = await coordinator.syncGroup(
+      syncInput('c-1', 1, [{ memberId: 'c-1', assignment: Buffer.from('all') }]),
+    );
     expect(synced).toEqual({ errorCode: 0, assignment: Buffer.from('all') });
     expect(coordinator.describeGroup('g')).toMatchObject({ state: 'Stable', protocolName: 'range' });
   });
@@ -107,7 +117,7 @@ describe('Broker > Group > GroupCoordinator', () => {
   it('rebalances when a second member joins: the first learns it by heartbeat, the leader assigns both', async () => {
     const { coordinator } = setup();
     const a = await joinAlone(coordinator, 'a');
-    await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
+    await coordinator.syncGroup(syncInput(a.memberId, 1));
 
     const bJoin = track(coordinator.joinGroup(joinInput({ clientId: 'b' })));
     await flush();
@@ -121,20 +131,15 @@ describe('Broker > Group > GroupCoordinator', () => {
     expect(b).toMatchObject({ errorCode: 0, generationId: 2, leader: a.memberId, members: [] });
 
     // The follower's SyncGroup waits for the leader's, which carries everyone's share.
-    const bSync = track(
-      coordinator.syncGroup({ groupId: 'g', generationId: 2, memberId: b.memberId, assignments: [] }),
-    );
+    const bSync = track(coordinator.syncGroup(syncInput(b.memberId, 2)));
     await flush();
     expect(bSync.settled()).toBe(false);
-    const aSync = await coordinator.syncGroup({
-      groupId: 'g',
-      generationId: 2,
-      memberId: a.memberId,
-      assignments: [
+    const aSync = await coordinator.syncGroup(
+      syncInput(a.memberId, 2, [
         { memberId: a.memberId, assignment: Buffer.from('p0') },
         { memberId: b.memberId, assignment: Buffer.from('p1') },
-      ],
-    });
+      ]),
+    );
     expect(aSync.assignment.toString()).toBe('p0');
     expect((await bSync.promise).assignment.toString()).toBe('p1');
     expect(coordinator.heartbeat('g', 2, b.memberId)).toBe(ErrorCode.NONE);
@@ -146,12 +151,7 @@ describe('Broker > Group > GroupCoordinator', () => {
     expect(coordinator.heartbeat('g', 1, 'nobody')).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(coordinator.heartbeat('other', 1, a.memberId)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(coordinator.heartbeat('g', 0, a.memberId)).toBe(ErrorCode.ILLEGAL_GENERATION);
-    const sync = await coordinator.syncGroup({
-      groupId: 'g',
-      generationId: 7,
-      memberId: a.memberId,
-      assignments: [],
-    });
+    const sync = await coordinator.syncGroup(syncInput(a.memberId, 7));
     expect(sync.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
     const rejoin = await coordinator.joinGroup(joinInput({ memberId: 'stranger' }));
     expect(rejoin.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -195,7 +195,7 @@ describe('Broker > Group > GroupCoordinator', () => {
   it('drops members that do not rejoin within the rebalance timeout', async () => {
     const { clock, coordinator } = setup();
     const a = await joinAlone(coordinator, 'a');
-    await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
+    await coordinator.syncGroup(syncInput(a.memberId, 1));
     const bJoin = track(coordinator.joinGroup(joinInput({ clientId: 'b', sessionTimeoutMs: 60_000 })));
     // a heartbeats (so its session stays alive) but never rejoins.
     for (let t = 0; t < REBALANCE - 3_000; t += 3_000) {
@@ -267,7 +267,7 @@ describe('Broker > Group > GroupCoordinator', () => {
     expect(await coordinator.commitOffsets('g', 1, a.memberId, offsets)).toBe(
       ErrorCode.REBALANCE_IN_PROGRESS,
     );
-    await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, assignments: [] });
+    await coordinator.syncGroup(syncInput(a.memberId, 1));
     expect(await coordinator.commitOffsets('g', 1, a.memberId, offsets)).toBe(ErrorCode.NONE);
     expect(await coordinator.commitOffsets('g', 0, a.memberId, offsets)).toBe(ErrorCode.ILLEGAL_GENERATION);
     expect(await coordinator.commitOffsets('g', 1, 'stranger', offsets)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -291,12 +291,9 @@ describe('Broker > Group > GroupCoordinator', () => {
   it('describes members with their client, metadata and assignment', async () => {
     const { coordinator } = setup();
     const a = await joinAlone(coordinator, 'a');
-    await coordinator.syncGroup({
-      groupId: 'g',
-      generationId: 1,
-      memberId: a.memberId,
-      assignments: [{ memberId: a.memberId, assignment: Buffer.from('mine') }],
-    });
+    await coordinator.syncGroup(
+      syncInput(a.memberId, 1, [{ memberId: a.memberId, assignment: Buffer.from('mine') }]),
+    );
     expect(coordinator.describeGroup('g')).toEqual({
       groupId: 'g',
       state: 'Stable',
@@ -335,22 +332,12 @@ describe('Broker > Group > GroupCoordinator', () => {
     const { coordinator } = setup();
     const { a, b } = await joinPair(coordinator);
     // b waits for the leader's assignment of generation 2…
-    const bSync = coordinator.syncGroup({
-      groupId: 'g',
-      generationId: 2,
-      memberId: b.memberId,
-      assignments: [],
-    });
+    const bSync = coordinator.syncGroup(syncInput(b.memberId, 2));
     // …when c arrives before the leader has synced.
     void coordinator.joinGroup(joinInput({ clientId: 'c' }));
     expect((await bSync).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     expect(coordinator.describeGroup('g').state).toBe('PreparingRebalance');
-    const late = await coordinator.syncGroup({
-      groupId: 'g',
-      generationId: 2,
-      memberId: a.memberId,
-      assignments: [],
-    });
+    const late = await coordinator.syncGroup(syncInput(a.memberId, 2));
     expect(late.errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
   });
 
