@@ -40,6 +40,15 @@ async function offsetsOf(plog: PartitionLog): Promise<number[]> {
   return offsets;
 }
 
+/** Writes batches 'one' and 'two' to a fresh log and closes it; returns its (only) segment file. */
+async function twoBatchesOnDisk(): Promise<string> {
+  const plog = await openLog();
+  await plog.append(await makeBatch(['one']), true);
+  await plog.append(await makeBatch(['two']), true);
+  await plog.close();
+  return path.join(dir, '00000000000000000000.log');
+}
+
 describe('Log > partition log', () => {
   it('assigns consecutive offsets and serves whole batches from any offset inside them', async () => {
     const plog = await openLog();
@@ -68,15 +77,11 @@ describe('Log > partition log', () => {
   });
 
   it('truncates a torn tail (a partial batch) on open, keeping every whole batch', async () => {
-    let plog = await openLog();
-    await plog.append(await makeBatch(['one']), true);
-    await plog.append(await makeBatch(['two']), true);
-    await plog.close();
-    const file = path.join(dir, '00000000000000000000.log');
+    const file = await twoBatchesOnDisk();
     const whole = (await stat(file)).size;
     const partial = (await makeBatch(['three'])).subarray(0, 30);
     await appendFile(file, partial);
-    plog = await openLog();
+    const plog = await openLog();
     expect(plog.highWatermark).toBe(2);
     expect((await stat(file)).size).toBe(whole);
     expect(lines.join('\n')).toMatch(/torn tail/);
@@ -85,15 +90,11 @@ describe('Log > partition log', () => {
   });
 
   it('truncates from a batch whose CRC does not match', async () => {
-    let plog = await openLog();
-    await plog.append(await makeBatch(['one']), true);
-    await plog.append(await makeBatch(['two']), true);
-    await plog.close();
-    const file = path.join(dir, '00000000000000000000.log');
+    const file = await twoBatchesOnDisk();
     const bytes = await readFile(file);
     bytes[bytes.length - 1]! ^= 0xff; // flip a bit in the last record
     await writeFile(file, bytes);
-    plog = await openLog();
+    const plog = await openLog();
     expect(plog.highWatermark).toBe(1);
     expect(await offsetsOf(plog)).toEqual([0]);
     await plog.close();
