@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config-schema.js';
-import { ServiceError, UserError } from '../ui/errors.js';
+import { isExpectedError, ServiceError, UserError } from '../ui/errors.js';
 
 /** The part of the configuration that decides where DynamoDB requests go. */
 export type DynamoTarget = Pick<Config, 'target' | 'region' | 'profile' | 'endpoint'>;
@@ -78,7 +78,7 @@ const CREDENTIAL_ERRORS = new Set([
  * Exported for callers that catch errors from other layers (e.g. a wrapped promise) too.
  */
 export function translateDynamoError(err: unknown, config: DynamoTarget, table?: string): unknown {
-  if (err instanceof UserError || err instanceof ServiceError) return err;
+  if (isExpectedError(err)) return err;
   const code = connectionCode(err);
   if (code !== undefined) {
     const where = describeEndpoint(config);

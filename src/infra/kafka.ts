@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Config } from './config-schema.js';
-import { ServiceError, UserError } from '../ui/errors.js';
+import { isExpectedError, ServiceError, UserError } from '../ui/errors.js';
 
 /**
  * The one place kafkajs clients are built. kafkajs logs to stdout by default, which would corrupt
@@ -98,7 +98,7 @@ export function translateKafkaError(
   config: Pick<Config, 'brokers' | 'target'>,
   action: string,
 ): Error {
-  if (err instanceof UserError || err instanceof ServiceError) return err;
+  if (isExpectedError(err)) return err;
   if (isConnectionError(err)) return unreachableError(config, err);
   const message = err instanceof Error ? err.message : String(err);
   return new ServiceError(`Kafka ${action} failed: ${message}`, { cause: err });

@@ -1,5 +1,5 @@
 import { isRetryableDynamoError } from '../../infra/dynamodb.js';
-import { ServiceError, UserError } from '../../ui/errors.js';
+import { isExpectedError } from '../../ui/errors.js';
 
 /** The one error body the API sends: a stable code, the offending parameter if any, and a sentence. */
 export interface ErrorBody {
@@ -40,7 +40,7 @@ export interface ErrorReply {
  */
 export function toErrorReply(err: unknown): ErrorReply {
   if (err instanceof ApiError) return { status: err.status, body: err.body, bug: false };
-  if (err instanceof UserError || err instanceof ServiceError) {
+  if (isExpectedError(err)) {
     const message = `DynamoDB is unavailable: ${err.message}${err.hint ? ` — ${err.hint}` : ''}`;
     return { status: 503, body: { error: 'service_unavailable', message }, bug: false };
   }
