@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { createDynamoClient } from '../../src/infra/dynamodb.js';
 import { createTables } from '../../src/pipeline/tables.js';
 import { captureIO, runCli } from '../support/cli.js';
 import { configFor, startDynalite, type StartedEndpoint } from '../support/dynamo-endpoints.js';
+import { takenPort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
 
 let cwd: string;
@@ -88,9 +88,7 @@ describe('citystream serve', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(pattern);
     }
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
-    const port = (blocker.address() as { port: number }).port;
+    const { port, release } = await takenPort();
     try {
       const result = await runCli(['serve', '--port', String(port), '--endpoint', dynamo.endpoint], { cwd });
       expect(result.code).toBe(2);
@@ -98,7 +96,7 @@ describe('citystream serve', () => {
         new RegExp(`^Error: port ${port} on 127\\.0\\.0\\.1 is already in use, so the API cannot start — `),
       );
     } finally {
-      blocker.close();
+      await release();
     }
   });
 });

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { captureIO, runCli } from '../support/cli.js';
-import { freePort } from '../support/free-port.js';
+import { freePort, takenPort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
 
 const dirs: string[] = [];
@@ -100,9 +99,7 @@ describe('citystream up', () => {
   });
 
   it('says in one line that the DynamoDB port is taken', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = blocker.address() as AddressInfo;
+    const { port, release } = await takenPort();
     try {
       const result = await runCli(['up', '--dynamo-port', String(port), '--api-port', '0'], {
         cwd: await tempCwd(),
@@ -113,7 +110,7 @@ describe('citystream up', () => {
       );
       expect(result.stdout).toBe('');
     } finally {
-      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      await release();
     }
   });
 

@@ -1,6 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -10,6 +8,7 @@ import { startEmbeddedDynamo } from '../../src/infra/embedded-dynamodb.js';
 import { createTables, listTables } from '../../src/pipeline/tables.js';
 import { UserError } from '../../src/ui/errors.js';
 import { configFor } from '../support/dynamo-endpoints.js';
+import { takenPort } from '../support/free-port.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -51,10 +50,8 @@ describe('embedded DynamoDB', () => {
   });
 
   it('says the port is taken, in one line with a hint', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
-    cleanups.push(() => new Promise((resolve) => blocker.close(() => resolve())));
-    const { port } = blocker.address() as AddressInfo;
+    const { port, release } = await takenPort();
+    cleanups.push(release);
     const err = await startEmbeddedDynamo({ host: '127.0.0.1', port, dataDir: await tempDir() }).catch(
       (e: unknown) => e,
     );

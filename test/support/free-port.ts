@@ -11,3 +11,11 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
 }
+
+/** A port held by a listening server until `release()`: for "the port is already in use" cases. */
+export async function takenPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = blocker.address() as AddressInfo;
+  return { port, release: () => new Promise<void>((resolve) => blocker.close(() => resolve())) };
+}
