@@ -153,10 +153,7 @@ export class GroupCoordinator {
   }
 
   private joinKnownMember(group: Group, input: JoinGroupInput, respond: (r: JoinGroupResult) => void): void {
-    const pendingTimer = group.pendingMemberIds.get(input.memberId);
-    if (pendingTimer !== undefined) {
-      this.clock.clearTimer(pendingTimer);
-      group.pendingMemberIds.delete(input.memberId);
+    if (this.takePendingMemberId(group, input.memberId)) {
       this.addMemberAndRebalance(group, input.memberId, input, respond);
       return;
     }
@@ -218,7 +215,7 @@ export class GroupCoordinator {
   private updateMember(member: Member, input: JoinGroupInput, respond: (r: JoinGroupResult) => void): void {
     // A second JoinGroup while one is pending comes from a client that gave up on the first (its
     // connection is usually gone); the newer request is the one that gets the answer.
-    member.pendingJoin?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
+    this.answerJoin(member, joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
     member.protocols = copyProtocols(input.protocols);
     member.sessionTimeoutMs = input.sessionTimeoutMs;
     member.rebalanceTimeoutMs = input.rebalanceTimeoutMs;
@@ -280,9 +277,7 @@ export class GroupCoordinator {
     group.state = 'CompletingRebalance';
     for (const m of members) {
       m.assignment = Buffer.alloc(0);
-      const respond = m.pendingJoin;
-      m.pendingJoin = null;
-      respond?.(group.joinResultFor(m));
+      this.answerJoin(m, group.joinResultFor(m));
       this.touchSession(group, m);
     }
   }
@@ -315,6 +310,12 @@ export class GroupCoordinator {
     }
   }
 
+  private answerJoin(member: Member, result: JoinGroupResult): void {
+    const respond = member.pendingJoin;
+    member.pendingJoin = null;
+    respond?.(result);
+  }
+
   private answerSync(member: Member, result: SyncGroupResult): void {
     const respond = member.pendingSync;
     member.pendingSync = null;
@@ -336,18 +337,14 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     return memberIds.map((memberId) => {
       if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
-      const pendingTimer = group.pendingMemberIds.get(memberId);
-      if (pendingTimer !== undefined) {
-        this.clock.clearTimer(pendingTimer);
-        group.pendingMemberIds.delete(memberId);
+      if (this.takePendingMemberId(group, memberId)) {
         this.tryCompleteJoin(group);
         this.removeGroupIfEmpty(group);
         return ErrorCode.NONE;
       }
       const member = group.members.get(memberId);
       if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-      member.pendingJoin?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
-      member.pendingJoin = null;
+      this.answerJoin(member, joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
       this.removeMemberAndRebalance(group, member);
       return ErrorCode.NONE;
     });
@@ -384,6 +381,15 @@ export class GroupCoordinator {
       return;
     }
     this.removeMemberAndRebalance(group, member);
+  }
+
+  /** Forgets a member id handed out with MEMBER_ID_REQUIRED (stopping its expiry); false if not pending. */
+  private takePendingMemberId(group: Group, memberId: string): boolean {
+    const timer = group.pendingMemberIds.get(memberId);
+    if (timer === undefined) return false;
+    this.clock.clearTimer(timer);
+    group.pendingMemberIds.delete(memberId);
+    return true;
   }
 
   private expirePendingMemberId(group: Group, memberId: string): void {
@@ -504,7 +510,7 @@ export class GroupCoordinator {
       for (const timer of group.pendingMemberIds.values()) this.clock.clearTimer(timer);
       for (const m of group.members.values()) {
         if (m.sessionTimer) this.clock.clearTimer(m.sessionTimer);
-        m.pendingJoin?.(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
+        this.answerJoin(m, joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
         this.answerSync(m, syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
       }
     }
