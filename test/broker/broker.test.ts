@@ -59,9 +59,11 @@ describe('Broker > startBroker', () => {
       for (let i = 0; i < 5; i++)
         await producer.send({ topic: 'short-lived', messages: [{ value: String(i) }] });
       await producer.disconnect();
-      await waitFor('retention to move the log start offset', async () => {
+      // The log start offset moves when the segments leave the partition's list; the log line comes after
+      // their files are deleted, so wait for both rather than read the lines the moment the offset moves.
+      await waitFor('retention to move the log start offset and report it', async () => {
         const [p] = await offsets(broker.bootstrap, 'short-lived');
-        return Number(p!.low) > 0;
+        return Number(p!.low) > 0 && broker.lines.some((l) => /retention deleted/.test(l));
       });
       const [p] = await offsets(broker.bootstrap, 'short-lived');
       expect(Number(p!.high)).toBe(5);
