@@ -87,13 +87,16 @@ export const upCommand: CommandModule = {
           const dynamo = stack.services.find((s) => s.name === 'dynamodb')?.address;
           ctx.out.info('citystream is up. Try, in another terminal:');
           if (api) ctx.out.info(`  curl ${api}/health`);
-          const endpointFlag = dynamo && dynamo !== 'http://127.0.0.1:8000' ? ` --endpoint ${dynamo}` : '';
+          // Other commands read the same environment and config file, so they need a flag only for what was
+          // moved by one of up's own flags.
+          const movedByFlag = (key: string): boolean => ctx.resolved.sources[key] === 'flag';
+          const endpointFlag = dynamo && movedByFlag('dynamoPort') ? ` --endpoint ${dynamo}` : '';
           ctx.out.info(`  citystream tables list${endpointFlag}`);
           ctx.out.info(`  citystream query stats${endpointFlag}`);
           ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
           const broker = stack.services.find((s) => s.name === 'broker')?.address;
           ctx.out.info(
-            `  citystream lag${broker && broker !== '127.0.0.1:9092' ? ` --brokers ${broker}` : ''}`,
+            `  citystream lag${broker && movedByFlag('brokerPort') ? ` --brokers ${broker}` : ''}`,
           );
           ctx.out.info('Press Ctrl-C to stop.');
           await untilAborted(ctx.signal);

@@ -23,12 +23,17 @@ interface Listing {
   services: Array<{ name: string; address: string | null }>;
 }
 
-/** Starts `up --json` in-process; resolves once it has printed where everything listens. */
-async function startUp(cwd: string, dynamoPort: number, brokerPort: number) {
+/**
+ * Starts `up --json` in-process; resolves once it has printed where everything listens and its hints.
+ * The ports go in as flags, or with `viaEnv` as CITYSTREAM_* variables that other commands see too.
+ */
+async function startUp(cwd: string, dynamoPort: number, brokerPort: number, viaEnv = false) {
   const controller = new AbortController();
-  const { io, output } = captureIO({ cwd, signal: controller.signal });
-  const argv = ['up', '--json', '--dynamo-port', String(dynamoPort), '--api-port', '0'];
-  const exit = main([...argv, '--broker-port', String(brokerPort), '--no-producer'], io);
+  const ports = { CITYSTREAM_DYNAMO_PORT: String(dynamoPort), CITYSTREAM_BROKER_PORT: String(brokerPort) };
+  const { io, output } = captureIO({ cwd, signal: controller.signal, env: viaEnv ? ports : {} });
+  const portFlags = ['--dynamo-port', String(dynamoPort), '--broker-port', String(brokerPort)];
+  const argv = ['up', '--json', '--api-port', '0', '--no-producer', ...(viaEnv ? [] : portFlags)];
+  const exit = main(argv, io);
   let early: number | undefined;
   void exit.then((code) => (early = code));
   const listing = await waitFor(
@@ -36,7 +41,8 @@ async function startUp(cwd: string, dynamoPort: number, brokerPort: number) {
     () => {
       if (early !== undefined) throw new Error(`up exited with ${early}: ${output().stderr}`);
       const text = output().stdout;
-      return text.includes('"status"') ? (JSON.parse(text) as Listing) : undefined;
+      const ready = text.includes('"status"') && output().stderr.includes('Press Ctrl-C');
+      return ready ? (JSON.parse(text) as Listing) : undefined;
     },
     30_000,
   );
@@ -77,6 +83,9 @@ describe('citystream up', () => {
       ['citystream-rollups', 'ACTIVE'],
     ]);
     expect(up.output().stderr).toContain(`curl ${up.address('api')}/health`);
+    // Ports moved by up's own flags are not seen by other commands, so the hints carry them.
+    expect(up.output().stderr).toContain(`  citystream query stats --endpoint http://127.0.0.1:${port}\n`);
+    expect(up.output().stderr).toContain(`  citystream lag --brokers 127.0.0.1:${brokerPort}\n`);
 
     up.controller.abort('SIGINT');
     expect(await up.exit).toBe(0);
@@ -87,7 +96,10 @@ describe('citystream up', () => {
     expect(down.stderr).toContain('nothing is listening on');
 
     // A second `up` in the same directory finds the tables it created (data under .citystream/).
-    const again = await startUp(cwd, port, brokerPort);
+    const again = await startUp(cwd, port, brokerPort, true);
+    // Ports set in the environment reach other commands the same way, so the hints need no flags.
+    expect(again.output().stderr).toContain('  citystream query stats\n');
+    expect(again.output().stderr).toContain('  citystream lag\n');
     const created = await runCli(['tables', 'create', '--json', '--endpoint', again.address('dynamodb')], {
       cwd,
     });
@@ -114,7 +126,7 @@ describe('citystream up', () => {
     }
   });
 
-  it('refuses the aws target and points at deploy', async () => {
+  it('refuses the aws target and names the commands to run there', async () => {
     const result = await runCli(['up', '--target', 'aws'], { cwd: await tempCwd() });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
