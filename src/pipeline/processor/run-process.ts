@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { ProcessFlags } from '../../commands/process.js';
 import type { Context } from '../../context.js';
 import type { Config } from '../../infra/config-schema.js';
@@ -20,7 +21,7 @@ export interface PipelineProcessorOptions {
   tickMs?: number;
   idleAfterMs?: number;
   debug?: boolean;
-  logTo?: NodeJS.WritableStream;
+  logTo?: Writable;
   onError?: (err: unknown) => void;
   /** Extra processor settings (tests). */
   overrides?: Partial<ProcessorOptions>;
@@ -31,7 +32,11 @@ export async function startPipelineProcessor(
   config: Config,
   options: PipelineProcessorOptions,
 ): Promise<{ processor: Processor; sink: ProcessorSink; stop(): Promise<void> }> {
-  const kafka = kafkaFromConfig(config, { clientId: 'citystream-processor', debug: options.debug });
+  const kafka = kafkaFromConfig(config, {
+    clientId: 'citystream-processor',
+    debug: options.debug,
+    logTo: options.logTo,
+  });
   await assertBrokerReachable(config);
   try {
     await ensureTopic(kafka, config.topic, config.partitions);
@@ -85,6 +90,7 @@ export async function runProcess(ctx: Context, flags: ProcessFlags): Promise<voi
     metrics,
     tickMs: flags.tickMs,
     debug: ctx.debug,
+    logTo: ctx.io.stderr,
     onError: (err) => ctx.out.warn(`idle tick failed: ${(err as Error).message}`),
   });
   const { processor } = running;
