@@ -115,7 +115,9 @@ export class ContributionWriter {
 
   /**
    * Partition k's entries that are not final, of windows starting within [fromMs, toMs]: what a processor
-   * restores when it is assigned a partition. One Query per UTC day on the `by-day` index (bounded by
+   * restores when it is assigned a partition. A final entry counts as open while its item is not final
+   * yet (other partitions still open, or a crash between the two finality updates), so that the
+   * processor writes it again and the item's `final` is repaired. One Query per UTC day on the `by-day` index (bounded by
    * the range, never a Scan). Index reads are eventually consistent: an entry written an instant ago may
    * be missing here, which is why the processor still reads each key (consistently) when first touched.
    */
@@ -134,18 +136,19 @@ export class ContributionWriter {
               TableName: this.tables.aggregations,
               IndexName: INDEX.aggregationsByDay,
               KeyConditionExpression: '#day = :day AND #start BETWEEN :from AND :to',
-              FilterExpression: 'attribute_exists(#p) AND #p.#f = :false',
+              FilterExpression: 'attribute_exists(#p) AND NOT (#p.#f = :true AND #final = :true)',
               ExpressionAttributeNames: {
                 '#day': 'window_day',
                 '#start': 'window_start',
                 '#p': p,
                 '#f': 'f',
+                '#final': 'final',
               },
               ExpressionAttributeValues: marshall({
                 ':day': day,
                 ':from': isoTime(range.fromMs),
                 ':to': isoTime(range.toMs),
-                ':false': false,
+                ':true': true,
               }),
               ExclusiveStartKey: start,
             }),

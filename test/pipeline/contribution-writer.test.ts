@@ -223,6 +223,28 @@ for (const ep of dynamoEndpoints()) {
       );
     });
 
+    it('counts a final entry as open while its window item is not final, so a restore writes it again', async () => {
+      const shared = freshWindow('Seattle');
+      await writer.writeWindow(7, { key: shared, previous: null, next: win(1, { event_count: 1, low: 1 }) });
+      await writer.writeWindow(6, {
+        key: shared,
+        previous: null,
+        next: win(2, { event_count: 1, high: 1 }, true),
+      });
+      const range = { fromMs: shared.window.startMs, toMs: shared.window.startMs };
+      // Partition 7 keeps the item open, so partition 6's final entry is still to be restored.
+      expect(await writer.readOpenWindows(6, range)).toEqual([
+        { key: shared, entry: win(2, { event_count: 1, high: 1 }, true) },
+      ]);
+      await writer.writeWindow(7, {
+        key: shared,
+        previous: win(1, { event_count: 1, low: 1 }),
+        next: win(1, { event_count: 1, low: 1 }, true),
+      });
+      // Every entry final and the item final: nothing of it is open any more.
+      expect(await writer.readOpenWindows(6, range)).toEqual([]);
+    });
+
     it('reads many windows at once, in the order asked, duplicates included', async () => {
       const keys = [freshWindow(), freshWindow(), freshWindow()];
       const entries = keys.map((_, i) => win(i, { event_count: i + 1 }));
