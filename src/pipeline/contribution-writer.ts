@@ -11,7 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { isRetryableDynamoError } from '../infra/dynamodb.js';
 import { ServiceError } from '../ui/errors.js';
 import { runBounded, type WriterMetrics, type WriterOptions } from './batch-writer.js';
-import type { Contribution, RollupKey, WindowKey } from './processor/contribution.js';
+import { countDeltas, type Contribution, type RollupKey, type WindowKey } from './processor/contribution.js';
 import {
   DEFAULT_BACKOFF,
   RetryTimeoutError,
@@ -386,15 +386,6 @@ function daysBetween(fromMs: number, toMs: number): string[] {
   const days: string[] = [];
   for (let t = Date.parse(utcDay(fromMs)); t <= toMs; t += 86_400_000) days.push(utcDay(t));
   return days;
-}
-
-function countDeltas(prev: Contribution | null, next: Contribution): Record<string, number> {
-  const deltas: Record<string, number> = {};
-  for (const name of new Set([...Object.keys(prev?.counts ?? {}), ...Object.keys(next.counts)])) {
-    const d = (next.counts[name] ?? 0) - (prev?.counts[name] ?? 0);
-    if (d !== 0) deltas[name] = d;
-  }
-  return deltas;
 }
 
 function sameEntry(a: Contribution, b: Contribution): boolean {

@@ -1,5 +1,12 @@
 import { EVENT_TYPES } from '../event.js';
-import { cityProblem, eventTypeProblem, LIMITS, NAME_PATTERN, parseInstant } from '../queries/parameters.js';
+import {
+  cityProblem,
+  clip,
+  eventTypeProblem,
+  LIMITS,
+  NAME_PATTERN,
+  parseInstant,
+} from '../queries/parameters.js';
 import { invalidParameter } from './api-error.js';
 
 /**
@@ -116,8 +123,4 @@ export function validateParameters(
 
 function problemOr(problem: string | undefined, raw: string): { value: unknown } | { problem: string } {
   return problem === undefined ? { value: raw } : { problem };
-}
-
-function clip(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }

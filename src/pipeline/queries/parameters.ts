@@ -44,8 +44,8 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
-/** Keeps hostile input from flooding a message. */
-function clip(value: string): string {
+/** A user's value, cut short enough to quote in a one-line error (hostile input cannot flood it). */
+export function clip(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 
