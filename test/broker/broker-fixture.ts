@@ -30,16 +30,3 @@ export async function startTestBroker(options: Partial<BrokerOptions> = {}): Pro
     },
   };
 }
-
-/** Polls `check` until it returns true or the deadline passes (then throws with `what`). */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

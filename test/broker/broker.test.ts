@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, waitFor } from './broker-fixture.js';
+import { startTestBroker } from './broker-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 
 let dataDir: string;
 beforeAll(async () => void (dataDir = await mkdtemp(path.join(os.tmpdir(), 'citystream-broker-lib-'))));

@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { captureIO } from '../support/cli.js';
-import { waitFor } from './broker-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 
 let cwd: string;
 beforeAll(async () => void (cwd = await mkdtemp(path.join(os.tmpdir(), 'citystream-broker-cmd-'))));

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestBroker, waitFor } from './broker-fixture.js';
+import { startTestBroker } from './broker-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/broker-process.ts', import.meta.url));
 const TOPIC = 'crash';

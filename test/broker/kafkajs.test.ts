@@ -1,6 +1,7 @@
 import { CompressionTypes, Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, waitFor, type TestBroker } from './broker-fixture.js';
+import { startTestBroker, type TestBroker } from './broker-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 
 let broker: TestBroker;
 let kafka: Kafka;

@@ -18,6 +18,7 @@ import {
   type GroundTruthSettings,
 } from '../../src/pipeline/ground-truth.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { waitFor } from '../support/wait-for.js';
 import { readTopic, waitForZeroLag } from './pipeline-stack.js';
 
 /**
@@ -62,11 +63,10 @@ async function stopUp(): Promise<CliResult | undefined> {
   return up;
 }
 
-function waitForApi(): Promise<void> {
-  return waitFor(
-    async () => (await fetch(`http://127.0.0.1:${ports.api}/api/v1/health`)).ok,
-    'the API of `up`',
-  );
+async function waitForApi(): Promise<void> {
+  const health = `http://127.0.0.1:${ports.api}/api/v1/health`;
+  // Until `up` listens, fetch rejects: that is "not yet", not a failure.
+  await waitFor('the API of `up`', async () => (await fetch(health).catch(() => undefined))?.ok, 60_000);
 }
 
 beforeAll(async () => {
@@ -149,15 +149,6 @@ async function freePorts(n: number): Promise<number[]> {
   const found = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   return found;
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('pipeline end to end', () => {

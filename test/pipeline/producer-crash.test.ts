@@ -8,7 +8,7 @@ import { createKafka } from '../../src/infra/kafka.js';
 import { EventGenerator, steppedClock, type GeneratorOptions } from '../../src/pipeline/generator.js';
 import { Prng } from '../../src/pipeline/prng.js';
 import { produceEvents, type ProduceSummary } from '../../src/pipeline/producer.js';
-import { waitFor } from '../broker/broker-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 import { readTopicWithKafkajs } from '../support/kafka.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/crashing-broker-process.ts', import.meta.url));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/broker.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const TOPIC = 'shared';
 const PARTITIONS = 6;
@@ -122,29 +122,29 @@ describe('Broker > Group > kafkajs consumer group', () => {
     const a = await startInProcess('a');
     const b = await startInProcess('b');
     const c = startChild('c');
-    await waitFor(() => stableWith(3), 30_000, 'three members in a stable group');
+    await waitFor('three members in a stable group', () => stableWith(3), 30_000);
     await produce(120);
-    await waitFor(allConsumed, 20_000, 'first batch consumed');
+    await waitFor('first batch consumed', allConsumed, 20_000);
 
     // A leaves cleanly (LeaveGroup): its partitions move to the others.
     await a.disconnect();
-    await waitFor(() => stableWith(2), 20_000, 'two members after a leave');
+    await waitFor('two members after a leave', () => stableWith(2), 20_000);
     await produce(120);
-    await waitFor(allConsumed, 20_000, 'second batch consumed');
+    await waitFor('second batch consumed', allConsumed, 20_000);
 
     // D joins.
     const d = await startInProcess('d');
-    await waitFor(() => stableWith(3), 30_000, 'three members after a join');
-    await waitFor(() => c.assigned().length > 0, 10_000, 'the child member owns partitions');
+    await waitFor('three members after a join', () => stableWith(3), 30_000);
+    await waitFor('the child member owns partitions', () => c.assigned().length > 0, 10_000);
     await produce(120);
-    await waitFor(allConsumed, 20_000, 'third batch consumed');
+    await waitFor('third batch consumed', allConsumed, 20_000);
 
     // C dies without leaving; after its session times out, B and D take over its partitions.
     const orphaned = c.assigned();
     const killedAt = seq;
     c.child.kill('SIGKILL');
     await produce(120);
-    await waitFor(allConsumed, 40_000, 'fourth batch consumed after the session timeout');
+    await waitFor('fourth batch consumed after the session timeout', allConsumed, 40_000);
     expect(await stableWith(2)).toBe(true);
     const takenOver = facts.filter(
       (f) => f.kind === 'consumed' && f.seq > killedAt && orphaned.includes(f.partition),

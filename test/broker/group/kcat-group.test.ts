@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/broker.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const hasKcat = spawnSync('kcat', ['-V']).status === 0;
 // On CI the test must run: a missing kcat is a failure there, not a skip.
@@ -86,12 +86,12 @@ runIfKcat('Broker > Group > kcat balanced consumer group', () => {
 
     members.push(kcatMember(broker.bootstrap), kcatMember(broker.bootstrap));
     await waitFor(
+      'both kcat members in a stable group',
       async () => {
         const [group] = (await admin.describeGroups([GROUP])).groups;
         return group?.state === 'Stable' && group.members.length === 2;
       },
       40_000,
-      'both kcat members in a stable group',
     );
 
     const producer = kafka.producer();
@@ -100,9 +100,9 @@ runIfKcat('Broker > Group > kcat balanced consumer group', () => {
     await producer.send({ topic: TOPIC, acks: -1, messages: values.map((value) => ({ key: value, value })) });
     await producer.disconnect();
     await waitFor(
+      'all messages read',
       () => members[0]!.lines.length + members[1]!.lines.length >= MESSAGES,
       30_000,
-      'all messages read',
     );
 
     const read = members.map((m) => m.lines.map((l) => l.split(':')));

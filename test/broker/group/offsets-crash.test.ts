@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/broker.js';
 import { commitWithoutGroup } from './simple-commit-client.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const BROKER_PROCESS = fileURLToPath(new URL('../fixtures/broker-process.ts', import.meta.url));
 const TOPIC = 'commits';
@@ -31,7 +31,7 @@ describe('Broker > Group > committed offsets after kill -9', () => {
     });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await waitFor(() => /LISTENING \d+/.test(out), 30_000, 'the broker process to listen');
+    await waitFor('the broker process to listen', () => /LISTENING \d+/.test(out), 30_000);
     const port = Number(/LISTENING (\d+)/.exec(out)![1]);
 
     const kafka = new Kafka({
@@ -61,7 +61,7 @@ describe('Broker > Group > committed offsets after kill -9', () => {
         }
       }
     });
-    await waitFor(() => GROUPS.every((g) => (acked.get(g) ?? 0) >= 50), 20_000, 'commits to be acknowledged');
+    await waitFor('commits to be acknowledged', () => GROUPS.every((g) => (acked.get(g) ?? 0) >= 50), 20_000);
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
     stop = true;

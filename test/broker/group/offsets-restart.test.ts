@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../../src/broker/broker.js';
 import { commitWithoutGroup } from './simple-commit-client.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const TOPIC = 'durable';
 
@@ -44,7 +44,7 @@ describe('Broker > Group > committed offsets across a restart', () => {
     await consumer.connect();
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-    await waitFor(() => seen.length === 30, 20_000, 'the group consumed everything');
+    await waitFor('the group consumed everything', () => seen.length === 30, 20_000);
     await consumer.disconnect();
     // …and a client without a group membership commits with generation -1 (a consumer that assigns its partitions itself).
     expect(await commitWithoutGroup(broker.port, 'simple', TOPIC, 1, 7)).toBe(0);
@@ -74,7 +74,7 @@ describe('Broker > Group > committed offsets across a restart', () => {
     await newProducer.connect();
     await newProducer.send({ topic: TOPIC, messages: [{ key: 'late', value: 'after-restart' }] });
     await newProducer.disconnect();
-    await waitFor(() => after.length > 0, 20_000, 'the resumed group consumed the new message');
+    await waitFor('the resumed group consumed the new message', () => after.length > 0, 20_000);
     await resumed.disconnect();
     expect(after).toEqual(['after-restart']);
     await admin.disconnect();

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writer } from '../../../src/broker/protocol/writer.js';
-import { startTestBroker, waitFor, type TestBroker } from '../broker-fixture.js';
+import { startTestBroker, type TestBroker } from '../broker-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 import { kafkajsRequestBody } from '../protocol/kafkajs-oracle.js';
 
 /** A raw TCP client that collects the bytes it receives and notices when the broker closes it. */

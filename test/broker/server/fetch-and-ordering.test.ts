@@ -5,7 +5,8 @@ import { readBatchHeader, splitAndValidate } from '../../../src/broker/log/recor
 import { fetchApi, type FetchResponse } from '../../../src/broker/protocol/fetch/index.js';
 import { Reader } from '../../../src/broker/protocol/reader.js';
 import { Writer } from '../../../src/broker/protocol/writer.js';
-import { startTestBroker, waitFor, type TestBroker } from '../broker-fixture.js';
+import { startTestBroker, type TestBroker } from '../broker-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
 import { kafkajsRequestBody } from '../protocol/kafkajs-oracle.js';
 
 /** A pipelining client: sends framed requests and collects response frames in arrival order. */
