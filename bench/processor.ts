@@ -12,14 +12,14 @@
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Config } from '../src/infra/config-schema.js';
-import { startApi } from '../src/pipeline/api/server.js';
-import { parseEvent } from '../src/pipeline/event-schema.js';
-import { EventGenerator, steppedClock } from '../src/pipeline/generator.js';
-import { alertItem, rawEventItem } from '../src/pipeline/items.js';
-import { startPipelineProcessor } from '../src/pipeline/processor/run-process.js';
-import { tableNames } from '../src/pipeline/table-definitions.js';
-import { createTables } from '../src/pipeline/tables.js';
+import type { Config } from '../src/config/settings.js';
+import { startApi } from '../src/api/server.js';
+import { parseEvent } from '../src/events/event-schema.js';
+import { EventGenerator, steppedClock } from '../src/events/generator.js';
+import { alertItem, rawEventItem } from '../src/store/items.js';
+import { startPipelineProcessor } from '../src/processor/start-processor.js';
+import { tableNames } from '../src/store/table-definitions.js';
+import { createTables } from '../src/store/tables.js';
 import { sendAll, startPipelineStack, waitForZeroLag } from '../test/e2e/pipeline-stack.js';
 
 const N = Number(process.argv[2] ?? 20_000);

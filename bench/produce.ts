@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startBroker } from '../src/broker/broker.js';
-import { createKafka } from '../src/infra/kafka.js';
-import { EventGenerator } from '../src/pipeline/generator.js';
-import { produceEvents } from '../src/pipeline/producer.js';
+import { createKafka } from '../src/clients/kafka.js';
+import { EventGenerator } from '../src/events/generator.js';
+import { produceEvents } from '../src/events/producer.js';
 
 const N = Number(process.argv[2] ?? 30_000);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'citystream-bench-produce-'));

@@ -10,12 +10,12 @@ import { appendFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { createDynamoClient } from '../src/infra/dynamodb.js';
-import { BatchWriter } from '../src/pipeline/batch-writer.js';
-import type { CityEvent } from '../src/pipeline/event.js';
-import { eventWrites, rawEventItem } from '../src/pipeline/items.js';
-import { tableNames } from '../src/pipeline/table-definitions.js';
-import { createTables } from '../src/pipeline/tables.js';
+import { createDynamoClient } from '../src/clients/dynamodb.js';
+import { BatchWriter } from '../src/store/batch-writer.js';
+import type { CityEvent } from '../src/events/event.js';
+import { eventWrites, rawEventItem } from '../src/store/items.js';
+import { tableNames } from '../src/store/table-definitions.js';
+import { createTables } from '../src/store/tables.js';
 import { startDynalite, startDynamoDbLocal, type StartedEndpoint } from '../test/support/dynamo-servers.js';
 
 const args = process.argv.slice(2);

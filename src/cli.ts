@@ -9,8 +9,8 @@ import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
 import { tablesCommand } from './commands/tables.js';
 import { upCommand } from './commands/up.js';
-import { createContext, type CliIO } from './context.js';
-import { ExitCode, formatError, UserError } from './ui/errors.js';
+import { createContext, type CliIO } from './commands/context.js';
+import { ExitCode, formatError, UserError } from './errors.js';
 
 /** Every command citystream has, in the order --help lists them. The one place commands are registered. */
 const commands: CommandModule[] = [

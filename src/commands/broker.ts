@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { UserError } from '../ui/errors.js';
+import { UserError } from '../errors.js';
 import { type CommandModule, withExamples } from './command.js';
 import { intInRange, numberInRange, oneOf } from './option-parsers.js';
-import { listenError } from '../infra/listen-error.js';
-import { untilAborted } from '../infra/until-aborted.js';
+import { listenError } from '../clients/listen-error.js';
+import { untilAborted } from './until-aborted.js';
 
 interface BrokerFlags {
   port?: number;

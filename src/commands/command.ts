@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO, Context } from '../context.js';
+import type { CliIO, Context } from './context.js';
 
 /** A command module: declares its options on the program and wires a handler that gets a Context. */
 export interface CommandModule {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { envName, settings } from '../infra/config-schema.js';
-import { kebab } from '../infra/config.js';
+import { envName, settings } from '../config/settings.js';
+import { kebab } from '../config/resolve-config.js';
 import { renderTable } from '../ui/table.js';
 import { type CommandModule, withExamples } from './command.js';
 

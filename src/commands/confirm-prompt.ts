@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import type { Context } from '../context.js';
-import { UserError } from '../ui/errors.js';
+import type { Context } from './context.js';
+import { UserError } from '../errors.js';
 
 /**
  * Asks before a destructive action. `--yes` skips the question; without a terminal to ask on, the

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Context } from '../context.js';
-import { UserError } from '../ui/errors.js';
+import type { Context } from './context.js';
+import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { type CommandModule, withExamples } from './command.js';
 
@@ -31,8 +31,8 @@ export const lagCommand: CommandModule = {
 };
 
 async function runLag(ctx: Context, opts: LagFlags): Promise<void> {
-  const { assertBrokerReachable, kafkaFromConfig, translateKafkaError } = await import('../infra/kafka.js');
-  const { fetchGroupLag } = await import('../pipeline/lag.js');
+  const { assertBrokerReachable, kafkaFromConfig, translateKafkaError } = await import('../clients/kafka.js');
+  const { fetchGroupLag } = await import('../processor/group-lag.js');
   await assertBrokerReachable(ctx.config);
   const kafka = kafkaFromConfig(ctx.config, {
     clientId: 'citystream-lag',

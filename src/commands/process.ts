@@ -53,7 +53,7 @@ export const processCommand: CommandModule = {
           watermarkMinutes: flags.watermark,
           alertSeverities: flags.alertSeverities,
         });
-        const { runProcess } = await import('../pipeline/processor/run-process.js');
+        const { runProcess } = await import('../processor/start-processor.js');
         await runProcess(ctx, flags);
       });
     withExamples(cmd, [

@@ -3,10 +3,10 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import type { Context } from '../context.js';
-import { EVENT_TYPES, type EventType } from '../pipeline/event.js';
-import type { OutgoingMessage, ProduceSummary } from '../pipeline/producer.js';
-import { UserError } from '../ui/errors.js';
+import type { Context } from './context.js';
+import { EVENT_TYPES, type EventType } from '../events/event.js';
+import type { OutgoingMessage, ProduceSummary } from '../events/producer.js';
+import { UserError } from '../errors.js';
 import { renderPairs } from '../ui/table.js';
 import { type CommandModule, withExamples } from './command.js';
 import { durationInRange, formatDuration } from './duration-option.js';
@@ -118,8 +118,8 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
   }
 
   const { assertBrokerReachable, ensureTopic, kafkaFromConfig, translateKafkaError } =
-    await import('../infra/kafka.js');
-  const { produceEvents } = await import('../pipeline/producer.js');
+    await import('../clients/kafka.js');
+  const { produceEvents } = await import('../events/producer.js');
   const { startProgress } = await import('../ui/spinner.js');
   await assertBrokerReachable(ctx.config);
   const kafka = kafkaFromConfig(ctx.config, {

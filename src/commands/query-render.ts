@@ -5,7 +5,7 @@ import type {
   ListDocument,
   StatsDocument,
   SummaryDocument,
-} from '../pipeline/queries/index.js';
+} from '../queries/index.js';
 import { renderPairs, renderTable } from '../ui/table.js';
 
 /** Terminal renderings of the read-side documents (the --json output is the documents themselves). */

@@ -1,14 +1,9 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { Context } from '../context.js';
-import { EVENT_TYPES } from '../pipeline/event.js';
-import type { ReadContext } from '../pipeline/queries/index.js';
-import {
-  aggregationRangeProblem,
-  cityProblem,
-  LIMITS,
-  parseInstant,
-} from '../pipeline/queries/parameters.js';
-import { UserError } from '../ui/errors.js';
+import type { Context } from './context.js';
+import { EVENT_TYPES } from '../events/event.js';
+import type { ReadContext } from '../queries/index.js';
+import { aggregationRangeProblem, cityProblem, LIMITS, parseInstant } from '../queries/parameters.js';
+import { UserError } from '../errors.js';
 import { type CommandModule, type CommandServices, withExamples } from './command.js';
 import { intInRange, oneOf } from './option-parsers.js';
 import {
@@ -24,7 +19,7 @@ import {
  * `citystream query …`: the read side from the terminal. Each subcommand prints the same document the
  * REST API returns (with --json) or a table. The SDK and the read module load only when one runs.
  */
-type Reads = typeof import('../pipeline/queries/index.js');
+type Reads = typeof import('../queries/index.js');
 
 /** Runs one read with a client for the configured endpoint and prints its document, or `render`'s table. */
 async function printRead<D>(
@@ -33,9 +28,9 @@ async function printRead<D>(
   render: (doc: D) => string,
 ): Promise<void> {
   const [{ withDynamoClient }, { tableNames }, reads] = await Promise.all([
-    import('../infra/dynamodb.js'),
-    import('../pipeline/table-definitions.js'),
-    import('../pipeline/queries/index.js'),
+    import('../clients/dynamodb.js'),
+    import('../store/table-definitions.js'),
+    import('../queries/index.js'),
   ]);
   const doc = await withDynamoClient(ctx.config, (client) =>
     ask(reads, { client, tables: tableNames(ctx.config.prefix), ttlDays: ctx.config.ttlDays }),

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { formatError } from '../ui/errors.js';
+import { formatError } from '../errors.js';
 import { type CommandModule, withExamples } from './command.js';
 import { intInRange } from './option-parsers.js';
-import { listenError } from '../infra/listen-error.js';
-import { untilAborted } from '../infra/until-aborted.js';
+import { listenError } from '../clients/listen-error.js';
+import { untilAborted } from './until-aborted.js';
 
 /**
  * `citystream serve`: the REST API on its own, until SIGINT/SIGTERM (ctx.signal). `citystream up` starts
@@ -24,10 +24,10 @@ export const serveCommand: CommandModule = {
         const ctx = await services.context(self, { apiPort: opts.port, apiHost: opts.host });
         const [{ withDynamoClient }, { startApi }, { DescribeTableCommand }, { tableNames }] =
           await Promise.all([
-            import('../infra/dynamodb.js'),
-            import('../pipeline/api/index.js'),
+            import('../clients/dynamodb.js'),
+            import('../api/index.js'),
             import('@aws-sdk/client-dynamodb'),
-            import('../pipeline/table-definitions.js'),
+            import('../store/table-definitions.js'),
           ]);
         await withDynamoClient(ctx.config, async (client) => {
           const api = await startApi({

@@ -1,13 +1,8 @@
 import { Command, Option } from 'commander';
-import type { Context } from '../context.js';
-import {
-  TABLE_KINDS,
-  resolveTableKind,
-  type Billing,
-  type TableKind,
-} from '../pipeline/table-definitions.js';
-import type { TableInfo } from '../pipeline/tables.js';
-import { UserError } from '../ui/errors.js';
+import type { Context } from './context.js';
+import { TABLE_KINDS, resolveTableKind, type Billing, type TableKind } from '../store/table-definitions.js';
+import type { TableInfo } from '../store/tables.js';
+import { UserError } from '../errors.js';
 import { withProgress } from '../ui/spinner.js';
 import { renderPairs, renderTable } from '../ui/table.js';
 import { type CommandModule, type CommandServices, withExamples } from './command.js';
@@ -22,12 +17,12 @@ async function withClient<T>(
   ctx: Context,
   task: (
     client: import('@aws-sdk/client-dynamodb').DynamoDBClient,
-    tables: typeof import('../pipeline/tables.js'),
+    tables: typeof import('../store/tables.js'),
   ) => Promise<T>,
 ): Promise<T> {
   const [{ withDynamoClient }, tables] = await Promise.all([
-    import('../infra/dynamodb.js'),
-    import('../pipeline/tables.js'),
+    import('../clients/dynamodb.js'),
+    import('../store/tables.js'),
   ]);
   return withDynamoClient(ctx.config, (client) => task(client, tables));
 }

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { UserError } from '../ui/errors.js';
+import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { type CommandModule, withExamples } from './command.js';
 import { intInRange, numberInRange } from './option-parsers.js';
-import { untilAborted } from '../infra/until-aborted.js';
+import { untilAborted } from './until-aborted.js';
 
 interface UpOptions {
   dynamoPort?: number;
@@ -46,11 +46,10 @@ export const upCommand: CommandModule = {
             hint: 'on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
           });
         }
-        const { startStack } = await import('../pipeline/local-stack.js');
-        const { apiService, embeddedDynamoService, tablesService } =
-          await import('../pipeline/local-services.js');
+        const { startStack } = await import('../stack/stack.js');
+        const { apiService, embeddedDynamoService, tablesService } = await import('../stack/services.js');
         const { brokerService, processorService, producerService } =
-          await import('../pipeline/pipeline-services.js');
+          await import('../stack/pipeline-services.js');
         const failed = (what: string) => (err: unknown) =>
           ctx.out.warn(`${what} stopped: ${err instanceof Error ? err.message : String(err)}`);
         const stackServices = [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeLag } from '../../src/pipeline/lag.js';
+import { computeLag } from '../../src/processor/group-lag.js';
 import { runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { createTopic, startTestBroker, type TestBroker } from '../support/kafka.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventGenerator, steppedClock } from '../../src/pipeline/generator.js';
+import { EventGenerator, steppedClock } from '../../src/events/generator.js';
 import { runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { hasKcat, readTopicWithKcat, startTestBroker, type TestBroker } from '../support/kafka.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoClient } from '../../src/infra/dynamodb.js';
+import { createDynamoClient } from '../../src/clients/dynamodb.js';
 import { runCli } from '../support/cli.js';
 import { configFor, startDynalite, type StartedEndpoint } from '../support/dynamo-endpoints.js';
 
@@ -105,7 +105,7 @@ describe('citystream query', () => {
   });
 
   it('prints empty results plainly on empty tables', async () => {
-    const { createTables } = await import('../../src/pipeline/tables.js');
+    const { createTables } = await import('../../src/store/tables.js');
     await createTables(client, { prefix: 'empty-', billing: { mode: 'on-demand' } });
     const flags = ['--endpoint', dynamo.endpoint, '--prefix', 'empty-'];
     expect((await runCli(['query', 'events', 'NYC', ...flags], { cwd })).stdout).toBe('no events for NYC\n');

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/infra/config-schema.js';
-import { EventGenerator, steppedClock } from '../../src/pipeline/generator.js';
-import { computeGroundTruth, type GroundTruth } from '../../src/pipeline/ground-truth.js';
-import { Prng } from '../../src/pipeline/prng.js';
-import { tableNames } from '../../src/pipeline/table-definitions.js';
+import type { Config } from '../../src/config/settings.js';
+import { EventGenerator, steppedClock } from '../../src/events/generator.js';
+import { computeGroundTruth, type GroundTruth } from '../support/oracles/ground-truth.js';
+import { Prng } from '../../src/events/prng.js';
+import { tableNames } from '../../src/store/table-definitions.js';
 import {
   readTopic,
   sendAll,

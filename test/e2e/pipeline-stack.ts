@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
-import type { Config } from '../../src/infra/config-schema.js';
-import { createDynamoClient } from '../../src/infra/dynamodb.js';
-import { createKafka } from '../../src/infra/kafka.js';
-import { createTables } from '../../src/pipeline/tables.js';
+import type { Config } from '../../src/config/settings.js';
+import { createDynamoClient } from '../../src/clients/dynamodb.js';
+import { createKafka } from '../../src/clients/kafka.js';
+import { createTables } from '../../src/store/tables.js';
 import { configFor, startDynalite } from '../support/dynamo-endpoints.js';
 import { readTopicWithHeaders, type ReadMessageWithHeaders } from '../support/kafka.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '../../src/infra/kafka.js';
-import { EVENT_TYPES } from '../../src/pipeline/event.js';
+import { createKafka } from '../../src/clients/kafka.js';
+import { EVENT_TYPES } from '../../src/events/event.js';
 import {
   computeGroundTruth,
   expectedAlerts,
@@ -16,7 +16,7 @@ import {
   expectedWindows,
   type GroundTruth,
   type GroundTruthSettings,
-} from '../../src/pipeline/ground-truth.js';
+} from '../support/oracles/ground-truth.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { waitFor } from '../support/wait-for.js';
 import { readTopic, waitForZeroLag } from './pipeline-stack.js';

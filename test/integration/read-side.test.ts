@@ -8,20 +8,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoClient } from '../../src/infra/dynamodb.js';
-import { startApi, type RunningApi } from '../../src/pipeline/api/index.js';
+import { createDynamoClient } from '../../src/clients/dynamodb.js';
+import { startApi, type RunningApi } from '../../src/api/index.js';
 import {
   aggregations,
   citySummary,
   recentAlerts,
   recentEvents,
   type ReadContext,
-} from '../../src/pipeline/queries/index.js';
-import { tableNames } from '../../src/pipeline/table-definitions.js';
-import { createTables } from '../../src/pipeline/tables.js';
+} from '../../src/queries/index.js';
+import { tableNames } from '../../src/store/table-definitions.js';
+import { createTables } from '../../src/store/tables.js';
 import { runCliRaw } from '../support/cli.js';
 import { configFor, dynamoEndpoints, freshPrefix } from '../support/dynamo-endpoints.js';
-import { READ_COMMANDS, recordCommands } from '../pipeline/queries/command-recorder.js';
+import { READ_COMMANDS, recordCommands } from '../queries/command-recorder.js';
 import {
   expectedAggregations,
   expectedAlerts,
@@ -29,9 +29,9 @@ import {
   expectedEvents,
   expectedStats,
   expectedSummary,
-} from '../pipeline/queries/expected-answers.js';
-import { buildDataSet, TTL_DAYS, windowStartOf } from '../pipeline/queries/read-data-set.js';
-import { finalBefore, writeThroughWriters } from '../pipeline/queries/writer-fixture.js';
+} from '../support/oracles/expected-answers.js';
+import { buildDataSet, TTL_DAYS, windowStartOf } from '../queries/read-data-set.js';
+import { finalBefore, writeThroughWriters } from '../queries/writer-fixture.js';
 
 for (const ep of dynamoEndpoints()) {
   describe.skipIf(ep.skip)(`read side end to end on ${ep.name}`, () => {

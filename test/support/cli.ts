@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { main, run } from '../../src/cli.js';
-import type { CliIO } from '../../src/context.js';
+import type { CliIO } from '../../src/commands/context.js';
 
 export interface CliResult {
   code: number;

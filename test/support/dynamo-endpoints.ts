@@ -11,9 +11,9 @@
 import { spawnSync } from 'node:child_process';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { createDynamoClient } from '../../src/infra/dynamodb.js';
-import { resolveConfig } from '../../src/infra/config.js';
-import type { Config } from '../../src/infra/config-schema.js';
+import { createDynamoClient } from '../../src/clients/dynamodb.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import type { Config } from '../../src/config/settings.js';
 import { startDynalite, startDynamoDbLocal } from './dynamo-servers.js';
 
 export { startDynalite, startDynamoDbLocal, type StartedEndpoint } from './dynamo-servers.js';

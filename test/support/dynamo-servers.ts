@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createDynamoClient } from '../../src/infra/dynamodb.js';
+import { createDynamoClient } from '../../src/clients/dynamodb.js';
 import { freePort } from './free-port.js';
 
 export interface StartedEndpoint {

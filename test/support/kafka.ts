@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { IHeaders, Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
-import { createKafka } from '../../src/infra/kafka.js';
+import { createKafka } from '../../src/clients/kafka.js';
 
 const run = promisify(execFile);
 

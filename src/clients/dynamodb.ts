@@ -1,0 +1,179 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { Config } from '../config/settings.js';
+import { isExpectedError, ServiceError, UserError } from '../errors.js';
+
+/** The part of the configuration that decides where DynamoDB requests go. */
+export type DynamoTarget = Pick<Config, 'target' | 'region' | 'profile' | 'endpoint'>;
+
+export interface DynamoClientOptions {
+  /** The SDK's own attempts per request (it retries throttling and dropped connections); default 3. */
+  maxAttempts?: number;
+}
+
+/**
+ * The one place a DynamoDB client is built.
+ * - local target: the configured endpoint, region `local`, fixed dummy credentials (the embedded engines
+ *   accept any; they are not secrets and nothing real can be reached with them; DynamoDB Local accepts
+ *   only letters and digits in the key id).
+ * - aws target: region and profile, credentials from the SDK's standard chain; `--endpoint` if given.
+ * Every request's failure passes through {@link translateDynamoError}, so callers see a UserError or
+ * ServiceError for the failures a user can act on, and the SDK's own exceptions for everything else
+ * (conditional-check failures, throttling) that callers handle themselves.
+ */
+export function createDynamoClient(config: DynamoTarget, options: DynamoClientOptions = {}): DynamoDBClient {
+  const settings: DynamoDBClientConfig = { maxAttempts: options.maxAttempts ?? 3 };
+  if (config.target === 'local') {
+    settings.endpoint = config.endpoint;
+    settings.region = 'local';
+    settings.credentials = { accessKeyId: 'citystreamlocal', secretAccessKey: 'citystreamlocal' };
+  } else {
+    settings.region = config.region;
+    if (config.profile) settings.profile = config.profile;
+    if (config.endpoint) settings.endpoint = config.endpoint;
+  }
+  const client = new DynamoDBClient(settings);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        throw translateDynamoError(err, config, tableOf(args.input, context.commandName));
+      }
+    },
+    { step: 'initialize', name: 'citystreamErrorTranslation', priority: 'high' },
+  );
+  return client;
+}
+
+/** Runs `task` with a client for `config` and always releases the client's sockets afterwards. */
+export async function withDynamoClient<T>(
+  config: DynamoTarget,
+  task: (client: DynamoDBClient) => Promise<T>,
+): Promise<T> {
+  const client = createDynamoClient(config);
+  try {
+    return await task(client);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Where requests go, for messages: the endpoint URL, or the regional service. */
+export function describeEndpoint(config: DynamoTarget): string {
+  if (config.endpoint) return config.endpoint;
+  return `DynamoDB in ${config.region}`;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'MissingAuthenticationTokenException',
+]);
+
+/**
+ * Turns the failures a user can act on into one-line errors; returns anything else unchanged.
+ * Exported for callers that catch errors from other layers (e.g. a wrapped promise) too.
+ */
+export function translateDynamoError(err: unknown, config: DynamoTarget, table?: string): unknown {
+  if (isExpectedError(err)) return err;
+  const code = connectionCode(err);
+  if (code !== undefined) {
+    const where = describeEndpoint(config);
+    if (config.target === 'local' && code === 'ECONNREFUSED') {
+      return new UserError(`nothing is listening on ${where}`, {
+        hint: 'start the local stack with `citystream up`',
+        cause: err,
+      });
+    }
+    return new ServiceError(`cannot reach ${where} (${code})`, {
+      hint: 'check the endpoint, the region and your network',
+      cause: err,
+    });
+  }
+  const name = (err as { name?: string } | null)?.name ?? '';
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new UserError(`AWS credentials are missing or were rejected (${name})`, {
+      hint: 'configure credentials (aws configure, AWS_PROFILE or --profile) for the aws target',
+      cause: err,
+    });
+  }
+  if (name === 'ResourceNotFoundException') {
+    const what = table ? `table ${table} does not exist` : 'a table does not exist';
+    return new UserError(`${what} on ${describeEndpoint(config)}`, {
+      hint: 'create the tables with `citystream tables create`',
+      cause: err,
+    });
+  }
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500 && !isRetryableName(name)) {
+    return new ServiceError(`DynamoDB (${describeEndpoint(config)}) failed: ${name || status}`, {
+      cause: err,
+    });
+  }
+  return err;
+}
+
+/** Throttling and server-side failures (also once translated to a ServiceError): worth retrying with backoff. */
+export function isRetryableDynamoError(err: unknown): boolean {
+  const e = err as { name?: string } | null;
+  if (isRetryableName(e?.name ?? '')) return true;
+  return httpStatusOf(err) >= 500;
+}
+
+/** The HTTP status of a failed request, looking through translated errors to their cause; 0 if none. */
+export function httpStatusOf(err: unknown): number {
+  for (
+    let e = err as { $metadata?: { httpStatusCode?: number }; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (typeof e !== 'object') break;
+    const status = e.$metadata?.httpStatusCode;
+    if (status !== undefined) return status;
+  }
+  return 0;
+}
+
+function isRetryableName(name: string): boolean {
+  return (
+    name === 'ProvisionedThroughputExceededException' ||
+    name === 'ThrottlingException' ||
+    name === 'RequestLimitExceeded' ||
+    name === 'InternalServerError' ||
+    name === 'ServiceUnavailable'
+  );
+}
+
+/** The socket error code of a failed connection, also when Node reports several attempts at once. */
+function connectionCode(err: unknown): string | undefined {
+  const e = err as { code?: string; errors?: unknown[]; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return undefined;
+  if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return e.code;
+  if (Array.isArray(e.errors)) {
+    for (const inner of e.errors) {
+      const code = connectionCode(inner);
+      if (code) return code;
+    }
+  }
+  return undefined;
+}
+
+/** The table a request addressed, to name it in a "does not exist" message. */
+function tableOf(input: unknown, _command?: string): string | undefined {
+  const i = input as { TableName?: string; RequestItems?: Record<string, unknown> } | undefined;
+  if (i?.TableName) return i.TableName;
+  if (i?.RequestItems) return Object.keys(i.RequestItems).join(', ');
+  return undefined;
+}
+
+/** True when a request failed because its table does not exist (also once translated to a UserError). */
+export function isTableMissing(err: unknown): boolean {
+  for (let e = err as { name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === 'ResourceNotFoundException') return true;
+    if (typeof e !== 'object') break;
+  }
+  return false;
+}

@@ -1,0 +1,240 @@
+import type { CityEvent } from '../events/event.js';
+import { LATE_REASON, type ParseResult } from '../events/event-schema.js';
+import { observeActivity, observeEvent, watermarkOf, type WatermarkState } from './watermark.js';
+import { isFinal, isoTime } from '../events/windows.js';
+import {
+  addToRollup,
+  addToWindow,
+  rollupId,
+  rollupKeysOf,
+  windowId,
+  windowKeyOf,
+  type Contribution,
+  type RollupKey,
+  type WindowKey,
+} from '../store/contribution.js';
+
+/**
+ * The processor's core, free of I/O: what one batch of one partition must write, given the partition's
+ * state. The consumer loop restores the state the batch needs (see {@link requiredKeys}), applies the plan
+ * (DLQ, puts, conditional updates) and only then commits; on any failure it throws the plan away.
+ */
+
+export interface InputMessage {
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface DecodedMessage extends InputMessage {
+  parsed: ParseResult;
+  /** Event time in epoch ms (valid events only). */
+  eventMs: number;
+}
+
+export interface PlannerOptions {
+  windowMs: number;
+  watermarkDelayMs: number;
+  alertSeverities: ReadonlySet<string>;
+}
+
+/** The state a batch reads: contributions already restored from the items (null: no entry yet). */
+export interface ContributionView {
+  window(id: string): Contribution | null | undefined;
+  rollup(id: string): Contribution | null | undefined;
+}
+
+export interface DeadLetter {
+  key: Buffer | null;
+  value: Buffer | null;
+  reason: string;
+  offset: number;
+  /** For late events: the window that was already final. */
+  window?: string;
+}
+
+export interface WindowWrite {
+  id: string;
+  key: WindowKey;
+  previous: Contribution | null;
+  next: Contribution;
+}
+
+export interface RollupWrite {
+  id: string;
+  key: RollupKey;
+  previous: Contribution | null;
+  next: Contribution;
+}
+
+export interface BatchPlan {
+  deadLetters: DeadLetter[];
+  rawEvents: CityEvent[];
+  alerts: CityEvent[];
+  windowWrites: WindowWrite[];
+  rollupWrites: RollupWrite[];
+  watermark: WatermarkState;
+  /** Windows that are final after this batch: written once more (if needed) and then evicted. */
+  finalWindows: string[];
+  stats: { valid: number; invalid: number; late: number; replayed: number };
+}
+
+export function decodeMessages(
+  messages: readonly InputMessage[],
+  parse: (value: Buffer | null) => ParseResult,
+): DecodedMessage[] {
+  return messages.map((m) => {
+    const parsed = parse(m.value);
+    return { ...m, parsed, eventMs: parsed.ok ? Date.parse(parsed.event.timestamp) : NaN };
+  });
+}
+
+/** The window and rollup keys a batch may touch, so the loop can restore the missing ones first. */
+export function requiredKeys(
+  messages: readonly DecodedMessage[],
+  options: PlannerOptions,
+): { windows: Map<string, WindowKey>; rollups: Map<string, RollupKey> } {
+  const windows = new Map<string, WindowKey>();
+  const rollups = new Map<string, RollupKey>();
+  for (const m of messages) {
+    if (!m.parsed.ok) continue;
+    const wk = windowKeyOf(m.parsed.event, m.eventMs, options.windowMs);
+    windows.set(windowId(wk), wk);
+    for (const rk of rollupKeysOf(m.parsed.event, m.eventMs)) rollups.set(rollupId(rk), rk);
+  }
+  return { windows, rollups };
+}
+
+/**
+ * Plans one batch. Messages must be in offset order (as Kafka delivers them). `openWindows` are the
+ * partition's known non-final windows from earlier batches, which may become final by this batch's watermark.
+ */
+export function planBatch(
+  messages: readonly DecodedMessage[],
+  view: ContributionView,
+  openWindows: ReadonlyMap<string, { key: WindowKey; entry: Contribution | null }>,
+  watermarkIn: WatermarkState,
+  options: PlannerOptions,
+  nowWallMs: number,
+): BatchPlan {
+  const plan: BatchPlan = {
+    deadLetters: [],
+    rawEvents: [],
+    alerts: [],
+    windowWrites: [],
+    rollupWrites: [],
+    watermark: watermarkIn,
+    finalWindows: [],
+    stats: { valid: 0, invalid: 0, late: 0, replayed: 0 },
+  };
+  const windows = new Map<string, PendingWrite<WindowKey>>();
+  const rollups = new Map<string, PendingWrite<RollupKey>>();
+  let watermark = watermarkIn;
+
+  for (const m of messages) {
+    if (!m.parsed.ok) {
+      plan.stats.invalid += 1;
+      plan.deadLetters.push({ key: m.key, value: m.value, reason: m.parsed.reason, offset: m.offset });
+      watermark = observeActivity(watermark, nowWallMs);
+      continue;
+    }
+    const event = m.parsed.event;
+    const [cityKey, allKey] = rollupKeysOf(event, m.eventMs);
+    const cityRollup = current(rollups, rollupId(cityKey), cityKey, view.rollup(rollupId(cityKey)));
+    // Contributions are written after the batch's puts and DLQ records have succeeded, so an offset the
+    // city rollup already includes is an event whose puts and DLQ record exist: replaying them is waste.
+    const replayed = cityRollup.previous !== null && m.offset <= cityRollup.previous.o;
+    const isAlert = options.alertSeverities.has(event.severity);
+    if (replayed) plan.stats.replayed += 1;
+    else {
+      plan.stats.valid += 1;
+      plan.rawEvents.push(event);
+      if (isAlert) plan.alerts.push(event);
+    }
+    // Each contribution checks its own offset: the writes of one batch are not atomic together.
+    for (const rk of [cityKey, allKey]) {
+      const write = current(rollups, rollupId(rk), rk, view.rollup(rollupId(rk)));
+      if (write.previous === null || m.offset > write.previous.o)
+        write.next = addToRollup(write.next, m.offset, event, rk.scope, isAlert);
+    }
+
+    const wk = windowKeyOf(event, m.eventMs, options.windowMs);
+    const win = current(windows, windowId(wk), wk, view.window(windowId(wk)));
+    const wmBefore = watermarkOf(watermark, options.watermarkDelayMs);
+    if (win.previous !== null && m.offset <= win.previous.o) {
+      // Already counted in this window before a crash or rebalance: neither late nor new.
+    } else if (isFinal(wk.window, wmBefore) || win.previous?.final === true) {
+      // A window this partition already marked final (even in an earlier life) stays closed.
+      if (!replayed) {
+        plan.stats.late += 1;
+        plan.deadLetters.push({
+          key: m.key,
+          value: m.value,
+          reason: LATE_REASON,
+          offset: m.offset,
+          window: `${isoTime(wk.window.startMs)}/${isoTime(wk.window.endMs)}`,
+        });
+      }
+    } else {
+      win.next = addToWindow(win.next, m.offset, event);
+    }
+    watermark = observeEvent(watermark, m.eventMs, nowWallMs);
+  }
+
+  plan.watermark = watermark;
+  const wm = watermarkOf(watermark, options.watermarkDelayMs);
+  for (const [id, write] of windows) {
+    if (write.previous?.final !== true && !isFinal(write.key.window, wm)) continue;
+    plan.finalWindows.push(id);
+    const entry = write.next ?? write.previous;
+    if (entry !== null && entry.final !== true) write.next = { ...entry, final: true };
+  }
+  // Windows from earlier batches that this batch's watermark closes: one more write sets `final`.
+  for (const [id, open] of openWindows) {
+    if (windows.has(id)) continue;
+    if (open.entry?.final !== true && !isFinal(open.key.window, wm)) continue;
+    plan.finalWindows.push(id);
+    if (open.entry === null) continue;
+    const next = open.entry.final === true ? open.entry : { ...open.entry, final: true };
+    windows.set(id, { id, key: open.key, previous: open.entry, next });
+  }
+  // A final entry is written again even when unchanged: the item's own `final` is set by a second
+  // request after the entry's (contribution-writer), which a crash may have cut off; repeating it is
+  // idempotent, and only windows touched by this batch (replays, late events) or restored open pay it.
+  plan.windowWrites = [...windows.values()].filter(
+    (w): w is PendingWrite<WindowKey> & { next: Contribution } =>
+      w.next !== null && (w.next !== w.previous || w.next.final === true),
+  );
+  plan.rollupWrites = changed(rollups);
+  return plan;
+}
+
+interface PendingWrite<K> {
+  id: string;
+  key: K;
+  previous: Contribution | null;
+  /** Starts as `previous` itself; identity tells "unchanged" apart from "changed". */
+  next: Contribution | null;
+}
+
+function changed<K>(writes: Map<string, PendingWrite<K>>): Array<PendingWrite<K> & { next: Contribution }> {
+  return [...writes.values()].filter(
+    (w): w is PendingWrite<K> & { next: Contribution } => w.next !== null && w.next !== w.previous,
+  );
+}
+
+/** The write being built for a key in this batch, created from the restored contribution on first touch. */
+function current<K>(
+  writes: Map<string, PendingWrite<K>>,
+  id: string,
+  key: K,
+  restored: Contribution | null | undefined,
+): PendingWrite<K> {
+  let write = writes.get(id);
+  if (!write) {
+    if (restored === undefined) throw new Error(`contribution ${id} was not restored before planning`);
+    write = { id, key, previous: restored, next: restored };
+    writes.set(id, write);
+  }
+  return write;
+}

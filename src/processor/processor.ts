@@ -1,0 +1,393 @@
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { parseEvent, type ParseOptions } from '../events/event-schema.js';
+import type { ProcessorMetrics } from './metrics.js';
+import { decodeClock, encodeClock, tickIdle } from './watermark.js';
+import {
+  decodeMessages,
+  planBatch,
+  requiredKeys,
+  type BatchPlan,
+  type DecodedMessage,
+  type PlannerOptions,
+} from './batch-planner.js';
+import { deadLetterMessage } from './dead-letter.js';
+import { PartitionState } from './partition-state.js';
+import { ContributionConflict, type ProcessorSink } from './sinks/sink.js';
+
+export interface ProcessorOptions {
+  kafka: Kafka;
+  topic: string;
+  dlqTopic: string;
+  group: string;
+  sink: ProcessorSink;
+  windowMs: number;
+  watermarkDelayMs: number;
+  alertSeverities: readonly string[];
+  /** Where a group with no committed offset starts: the beginning (default) or only new messages. */
+  fromBeginning?: boolean;
+  metrics?: ProcessorMetrics;
+  /** How often the idle tick runs (ms); default min(5 s, delay / 4). */
+  tickMs?: number;
+  /** Silence after which a caught-up partition counts as idle (ms); default the watermark delay. */
+  idleAfterMs?: number;
+  /** Partitions processed at the same time by this member; default 4. */
+  concurrency?: number;
+  sessionTimeoutMs?: number;
+  /** How long a rebalance waits for members to rejoin (ms); default 30 s. */
+  rebalanceTimeoutMs?: number;
+  parseOptions?: Omit<ParseOptions, 'now'>;
+  /** Wall clock (tests may pass their own). */
+  now?: () => number;
+  onError?: (err: unknown) => void;
+}
+
+export interface ProcessorTotals {
+  consumed: number;
+  valid: number;
+  invalid: number;
+  late: number;
+  replayed: number;
+  deadLetters: number;
+  batches: number;
+  conflicts: number;
+}
+
+export interface OpenWindowCounts {
+  byCity: Record<string, number>;
+  byType: Record<string, number>;
+  bySeverity: Record<string, number>;
+  windows: number;
+}
+
+/** How many times a batch is re-planned after conditional-write conflicts before the error surfaces. */
+const MAX_CONFLICT_RETRIES = 5;
+
+/**
+ * The stream processor: one member of a kafkajs consumer group. Per batch of one partition it plans the
+ * writes (pure), sends malformed and late messages to the DLQ and puts raw events and alerts, then applies
+ * the offset-conditioned contribution updates, and only then commits the batch's offset, with the
+ * partition's watermark clock as the commit metadata. Awaiting the writes inside eachBatch is the
+ * back-pressure: kafkajs fetches no more for a partition until its batch returns.
+ */
+export class Processor {
+  readonly totals: ProcessorTotals = {
+    consumed: 0,
+    valid: 0,
+    invalid: 0,
+    late: 0,
+    replayed: 0,
+    deadLetters: 0,
+    batches: 0,
+    conflicts: 0,
+  };
+  readonly lag = new Map<number, number>();
+  private readonly states = new Map<number, PartitionState>();
+  /** Serialises a partition's batches and idle ticks. */
+  private readonly locks = new Map<number, Promise<unknown>>();
+  private readonly committed = new Map<number, string>();
+  private readonly planner: PlannerOptions;
+  private readonly now: () => number;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private admin?: Admin;
+  private ticker?: NodeJS.Timeout;
+  /** Counts group joins, so work started for one assignment is dropped when a newer one arrives. */
+  private generation = 0;
+  private stopping?: Promise<void>;
+  private crashed?: (err: unknown) => void;
+  /** Settles when the processor stops: resolves after a clean stop, rejects when the consumer crashed. */
+  readonly done: Promise<void>;
+
+  constructor(private readonly options: ProcessorOptions) {
+    this.now = options.now ?? Date.now;
+    this.planner = {
+      windowMs: options.windowMs,
+      watermarkDelayMs: options.watermarkDelayMs,
+      alertSeverities: new Set(options.alertSeverities),
+    };
+    this.done = new Promise<void>((resolve, reject) => {
+      this.crashed = reject;
+      this.resolveDone = resolve;
+    });
+    this.done.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+  }
+
+  private resolveDone: () => void = () => {};
+
+  async start(): Promise<void> {
+    const { kafka, topic, group } = this.options;
+    this.producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
+    this.admin = kafka.admin();
+    this.consumer = kafka.consumer({
+      groupId: group,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, (this.options.sessionTimeoutMs ?? 30_000) / 3),
+      maxBytesPerPartition: 1024 * 1024,
+      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
+    });
+    // A new generation may have moved partitions: forget what this member knew; items and commit
+    // metadata are the truth and are read again on first touch.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.states.clear();
+      this.committed.clear();
+      this.lag.clear();
+      this.generation += 1;
+      const assigned = event.payload.memberAssignment[topic] ?? [];
+      void this.adopt(assigned).catch((err: unknown) => this.options.onError?.(err));
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (event.payload.restart) return;
+      this.crashed?.(event.payload.error);
+    });
+    await Promise.all([this.producer.connect(), this.admin.connect(), this.consumer.connect()]);
+    await this.consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 4,
+      eachBatch: (payload) => this.withLock(payload.batch.partition, () => this.onBatch(payload)),
+    });
+    const tickMs = this.options.tickMs ?? Math.max(50, Math.min(5_000, this.options.watermarkDelayMs / 4));
+    this.ticker = setInterval(() => void this.tick().catch((err) => this.options.onError?.(err)), tickMs);
+  }
+
+  /** Finishes the batches in flight (they commit), leaves the group, and closes the clients. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.ticker) clearInterval(this.ticker);
+      try {
+        await this.consumer?.stop();
+        await Promise.all([...this.locks.values()].map((p) => p.catch(() => {})));
+        await this.consumer?.disconnect();
+      } finally {
+        await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+        this.resolveDone();
+      }
+    })();
+    return this.stopping;
+  }
+
+  /** Counts of the windows held open in memory, for the console view. */
+  openWindowCounts(): OpenWindowCounts {
+    const counts: OpenWindowCounts = { byCity: {}, byType: {}, bySeverity: {}, windows: 0 };
+    for (const state of this.states.values()) {
+      for (const { key, entry } of state.windows.values()) {
+        if (!entry) continue;
+        counts.windows += 1;
+        const n = entry.counts.event_count ?? 0;
+        counts.byCity[key.city] = (counts.byCity[key.city] ?? 0) + n;
+        counts.byType[key.eventType] = (counts.byType[key.eventType] ?? 0) + n;
+        for (const s of ['low', 'medium', 'high', 'critical'])
+          if (entry.counts[s]) counts.bySeverity[s] = (counts.bySeverity[s] ?? 0) + (entry.counts[s] ?? 0);
+      }
+    }
+    return counts;
+  }
+
+  totalLag(): number {
+    let sum = 0;
+    for (const v of this.lag.values()) sum += v;
+    return sum;
+  }
+
+  private withLock<T>(partition: number, task: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(partition) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(task);
+    this.locks.set(
+      partition,
+      next.catch(() => {}),
+    );
+    return next;
+  }
+
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isStale,
+  }: EachBatchPayload) {
+    if (batch.messages.length === 0 || isStale()) return;
+    const started = process.hrtime.bigint();
+    const partition = batch.partition;
+    const messages = batch.messages.map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value }));
+    const parseOptions: ParseOptions = { ...this.options.parseOptions, now: this.now() };
+    const decoded = decodeMessages(messages, (v) => parseEvent(v, parseOptions));
+
+    let plan: BatchPlan | undefined;
+    let state: PartitionState;
+    for (let attempt = 0; ; attempt++) {
+      state = await this.stateOf(partition);
+      await this.restore(partition, state, decoded);
+      plan = planBatch(decoded, state.view(), state.windows, state.watermark, this.planner, this.now());
+      try {
+        await this.applyPlan(partition, plan);
+        state.apply(plan);
+        break;
+      } catch (err) {
+        if (!(err instanceof ContributionConflict) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        // Another member wrote one of our entries (a rebalance in flight): re-read and re-plan.
+        this.totals.conflicts += 1;
+        this.options.metrics?.dynamoRetries.inc();
+        this.states.delete(partition);
+        await heartbeat();
+      }
+    }
+
+    const last = messages[messages.length - 1]!.offset;
+    const next = String(last + 1);
+    await commitOffsetsIfNecessary({
+      topics: [
+        {
+          topic: batch.topic,
+          partitions: [{ partition, offset: next, metadata: encodeClock(state.watermark) } as never],
+        },
+      ],
+    });
+    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    this.committed.set(partition, next);
+    const lag = Math.max(0, Number(batch.highWatermark) - (last + 1));
+    this.lag.set(partition, lag);
+    state.caughtUp = lag === 0;
+    this.record(plan, decoded, partition, lag, started);
+    await heartbeat();
+  }
+
+  private record(
+    plan: BatchPlan,
+    decoded: DecodedMessage[],
+    partition: number,
+    lag: number,
+    started: bigint,
+  ) {
+    const t = this.totals;
+    t.batches += 1;
+    t.consumed += decoded.length;
+    t.valid += plan.stats.valid;
+    t.invalid += plan.stats.invalid;
+    t.late += plan.stats.late;
+    t.replayed += plan.stats.replayed;
+    t.deadLetters += plan.deadLetters.length;
+    const m = this.options.metrics;
+    if (!m) return;
+    m.eventsIn.inc(decoded.length);
+    m.written.inc(plan.rawEvents.length);
+    m.late.inc(plan.stats.late);
+    m.replayed.inc(plan.stats.replayed);
+    m.dlq.inc(plan.deadLetters.length);
+    for (const d of decoded) if (!d.parsed.ok) m.invalid.inc({ reason: d.parsed.reason });
+    m.lag.set({ partition: String(partition) }, lag);
+    m.openWindows.set([...this.states.values()].reduce((n, s) => n + s.windows.size, 0));
+    m.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /** DLQ records and puts first, contributions after: see the replay rule in batch-planner. */
+  private async applyPlan(partition: number, plan: BatchPlan): Promise<void> {
+    const { sink, topic, dlqTopic } = this.options;
+    await Promise.all([
+      plan.deadLetters.length === 0
+        ? undefined
+        : this.producer!.send({
+            topic: dlqTopic,
+            acks: -1,
+            messages: plan.deadLetters.map((d) => deadLetterMessage(topic, partition, d)),
+          }),
+      plan.rawEvents.length === 0 ? undefined : sink.putEvents(plan.rawEvents, plan.alerts),
+    ]);
+    if (plan.windowWrites.length > 0 || plan.rollupWrites.length > 0)
+      await sink.writeContributions(partition, plan.windowWrites, plan.rollupWrites);
+  }
+
+  /** The partition's state, created on the first batch after assignment from the committed metadata. */
+  private async stateOf(partition: number): Promise<PartitionState> {
+    const known = this.states.get(partition);
+    if (known) return known;
+    const offsets = await this.admin!.fetchOffsets({
+      groupId: this.options.group,
+      topics: [this.options.topic],
+    });
+    const entry = offsets[0]?.partitions.find((p) => p.partition === partition);
+    const state = new PartitionState(this.now(), decodeClock(entry?.metadata));
+    if (entry && Number(entry.offset) >= 0) this.committed.set(partition, entry.offset);
+    const range = state.openWindowRange(this.options.windowMs, this.options.watermarkDelayMs);
+    if (range) {
+      for (const { key, entry: open } of await this.options.sink.openWindows(partition, range)) {
+        state.restoreWindow(`${key.city}#${key.eventType}@${key.window.startMs}`, key, open);
+      }
+    }
+    this.states.set(partition, state);
+    return state;
+  }
+
+  /**
+   * Restores the state of newly assigned partitions without waiting for a message, so the idle tick can
+   * close the windows a previous owner left open on a partition whose stream has stopped.
+   */
+  private async adopt(partitions: number[]): Promise<void> {
+    const generation = this.generation;
+    if (partitions.length === 0) return;
+    const ends = await this.admin!.fetchTopicOffsets(this.options.topic);
+    for (const partition of partitions) {
+      await this.withLock(partition, async () => {
+        // A batch came first, or a newer generation has its own assignment.
+        if (this.states.has(partition) || generation !== this.generation) return;
+        const state = await this.stateOf(partition);
+        const end = Number(ends.find((e) => e.partition === partition)?.high ?? 0);
+        const lag = Math.max(0, end - Number(this.committed.get(partition) ?? 0));
+        if (this.states.get(partition) !== state) return;
+        this.lag.set(partition, lag);
+        state.caughtUp = lag === 0;
+      });
+    }
+  }
+
+  /** Reads the contributions of keys this member has not seen since assignment. */
+  private async restore(partition: number, state: PartitionState, decoded: DecodedMessage[]): Promise<void> {
+    const keys = requiredKeys(decoded, this.planner);
+    const windowIds = state.missingWindows(keys.windows.keys());
+    const rollupIds = state.missingRollups(keys.rollups.keys());
+    const [windows, rollups] = await Promise.all([
+      windowIds.length
+        ? this.options.sink.readWindows(
+            partition,
+            windowIds.map((id) => keys.windows.get(id)!),
+          )
+        : [],
+      rollupIds.length
+        ? this.options.sink.readRollups(
+            partition,
+            rollupIds.map((id) => keys.rollups.get(id)!),
+          )
+        : [],
+    ]);
+    windowIds.forEach((id, i) => state.restoreWindow(id, keys.windows.get(id)!, windows[i] ?? null));
+    rollupIds.forEach((id, i) => state.restoreRollup(id, keys.rollups.get(id)!, rollups[i] ?? null));
+  }
+
+  /**
+   * The wall-clock tick: a caught-up partition that has been silent longer than the idle time gets its
+   * watermark advanced; windows that become final are written as such and the clock is committed with
+   * the same offset, so a restart keeps them closed.
+   */
+  private async tick(): Promise<void> {
+    const idleAfter = this.options.idleAfterMs ?? this.options.watermarkDelayMs;
+    for (const [partition, state] of [...this.states]) {
+      if (!state.caughtUp) continue;
+      const advanced = tickIdle(state.watermark, this.now(), idleAfter);
+      if (advanced === state.watermark) continue;
+      await this.withLock(partition, async () => {
+        if (this.states.get(partition) !== state) return; // reassigned meanwhile
+        const plan = planBatch([], state.view(), state.windows, advanced, this.planner, this.now());
+        if (plan.windowWrites.length > 0)
+          await this.options.sink.writeContributions(partition, plan.windowWrites, []);
+        state.apply(plan);
+        const offset = this.committed.get(partition);
+        if (offset !== undefined && plan.finalWindows.length > 0)
+          await this.consumer!.commitOffsets([
+            { topic: this.options.topic, partition, offset, metadata: encodeClock(state.watermark) },
+          ]);
+      });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Config } from '../../config/settings.js';
+import { createDynamoClient } from '../../clients/dynamodb.js';
+import { BatchWriter } from '../../store/batch-writer.js';
+import { ContributionWriter } from '../../store/contribution-writer.js';
+import { eventWrites } from '../../store/items.js';
+import type { ProcessorMetrics } from '../metrics.js';
+import { tableNames } from '../../store/table-definitions.js';
+import { ContributionConflict, type ProcessorSink } from './sink.js';
+
+/**
+ * The DynamoDB sink (docs/data-model.md): raw events and alerts through the batch writer; windows and
+ * rollups through the contribution writer (one UpdateItem per item that sets this partition's entry
+ * `p_<partition>` and ADDs the difference to the totals, conditioned on the stored offset), which also
+ * reads the entries a partition restores on assignment.
+ */
+export interface DynamoSinkOptions {
+  metrics?: ProcessorMetrics;
+  client?: DynamoDBClient;
+  /** Update requests in flight at once; default 8. */
+  concurrency?: number;
+}
+
+export async function dynamoSink(config: Config, options: DynamoSinkOptions = {}): Promise<ProcessorSink> {
+  const client = options.client ?? createDynamoClient(config, { maxAttempts: 8 });
+  const tables = tableNames(config.prefix);
+  const writer = new BatchWriter(client, {
+    concurrency: 8,
+    metrics: { retry: () => options.metrics?.dynamoRetries.inc() },
+  });
+  const contributions = new ContributionWriter(client, tables, {
+    concurrency: options.concurrency ?? 8,
+    metrics: { retry: () => options.metrics?.dynamoRetries.inc() },
+  });
+  return {
+    name: 'dynamodb',
+    async putEvents(rawEvents, alerts) {
+      await writer.write(eventWrites(tables, rawEvents, alerts, { ttlDays: config.ttlDays }));
+    },
+    readWindows: (partition, keys) => contributions.readWindows(partition, keys),
+    readRollups: (partition, keys) => contributions.readRollups(partition, keys),
+    openWindows: (partition, range) => contributions.readOpenWindows(partition, range),
+    async writeContributions(partition, windows, rollups) {
+      const { conflicts } = await contributions.writeAll(partition, windows, rollups);
+      if (conflicts > 0)
+        throw new ContributionConflict(`${conflicts} entries p_${partition} were changed by another member`);
+    },
+    close: async () => {
+      if (!options.client) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { SEVERITIES } from '../events/event.js';
+
+/** An event as the API and `--json` print it (also the shape of an alert). */
+export interface EventDocument {
+  event_id: string;
+  timestamp: string;
+  city: string;
+  event_type: string;
+  severity: string;
+  description: string;
+  location?: { lat: number; lon: number };
+  source?: string;
+}
+
+/** An aggregation window as printed; the per-partition `p_*` bookkeeping stays inside the table. */
+export interface AggregationDocument {
+  city: string;
+  event_type: string;
+  window_start: string;
+  window_end: string;
+  event_count: number;
+  low: number;
+  medium: number;
+  high: number;
+  critical: number;
+  final: boolean;
+}
+
+export interface ListDocument<T> {
+  count: number;
+  items: T[];
+}
+
+export type Item = Record<string, AttributeValue>;
+
+/** Picks the public attributes of a raw-event or alert item, in a fixed order. */
+export function toEventDocument(item: Item): EventDocument {
+  const v = unmarshall(item);
+  const doc: EventDocument = {
+    event_id: String(v.event_id),
+    timestamp: String(v.timestamp),
+    city: String(v.city),
+    event_type: String(v.event_type),
+    severity: String(v.severity),
+    description: String(v.description ?? ''),
+  };
+  if (v.location && typeof v.location === 'object') {
+    doc.location = { lat: Number(v.location.lat), lon: Number(v.location.lon) };
+  }
+  if (typeof v.source === 'string') doc.source = v.source;
+  return doc;
+}
+
+export function toAggregationDocument(item: Item): AggregationDocument {
+  const v = unmarshall(item);
+  const [city = '', eventType = ''] = splitAggKey(String(v.agg_key ?? ''));
+  const severity = Object.fromEntries(SEVERITIES.map((s) => [s, Number(v[s] ?? 0)])) as Record<
+    (typeof SEVERITIES)[number],
+    number
+  >;
+  return {
+    city: typeof v.city === 'string' ? v.city : city,
+    event_type: typeof v.event_type === 'string' ? v.event_type : eventType,
+    window_start: String(v.window_start),
+    window_end: String(v.window_end ?? ''),
+    event_count: Number(v.event_count ?? 0),
+    ...severity,
+    final: v.final === true,
+  };
+}
+
+/** `<city>#<type>`; a city may not contain `#` (the parameter rules forbid it), the type never does. */
+function splitAggKey(key: string): [string, string] {
+  const at = key.lastIndexOf('#');
+  return at < 0 ? [key, ''] : [key.slice(0, at), key.slice(at + 1)];
+}
+
+export function listOf<T>(items: T[]): ListDocument<T> {
+  return { count: items.length, items };
+}
