@@ -1,29 +1,9 @@
-import { Command, CommanderError, Option } from 'commander';
-import type { CommandModule } from './commands/command.js';
-import { brokerCommand } from './commands/broker.js';
-import { configCommand } from './commands/config.js';
-import { lagCommand } from './commands/lag.js';
-import { processCommand } from './commands/process.js';
-import { produceCommand } from './commands/produce.js';
-import { queryCommand } from './commands/query.js';
-import { serveCommand } from './commands/serve.js';
-import { tablesCommand } from './commands/tables.js';
-import { upCommand } from './commands/up.js';
-import { createContext, type CliIO } from './commands/context.js';
-import { ExitCode, formatError, UserError } from './errors.js';
-
-/** Every command citystream has, in the order --help lists them. The one place commands are registered. */
-const commands: CommandModule[] = [
-  upCommand,
-  configCommand,
-  brokerCommand,
-  tablesCommand,
-  queryCommand,
-  serveCommand,
-  produceCommand,
-  processCommand,
-  lagCommand,
-];
+import { Command, CommanderError } from 'commander';
+import { commands } from './commands/index.js';
+import type { CliIO } from './commands/context.js';
+import { addSettingFlags, recordProgramSettings, toCommander } from './commands/to-commander.js';
+import { ExitCode, isExpectedError, UserError } from './errors.js';
+import { formatError } from './ui/error-format.js';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('citystream')
@@ -32,22 +12,14 @@ export function buildProgram(io: CliIO): Command {
     .option('--json', 'print results as JSON (NDJSON for streams); no spinners or colour')
     .option('--debug', 'print stack traces and debug logs')
     .option('--config <file>', 'config file (default: ./citystream.config.json if present)')
-    .addOption(new Option('--target <target>', 'local (embedded engines) or aws').choices(['local', 'aws']))
-    .option('--region <region>', 'AWS region')
-    .option('--profile <profile>', 'AWS profile')
-    .option('--endpoint <url>', 'DynamoDB endpoint URL')
-    .option('--prefix <prefix>', 'table name prefix')
-    .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated host:port')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  const services = {
-    io,
-    context: (cmd: Command, settings?: Record<string, unknown>) => createContext(io, cmd, settings),
-  };
-  for (const command of commands) command.register(program, services);
+  const globals = addSettingFlags(program, ['target', 'region', 'profile', 'endpoint', 'prefix', 'brokers']);
+  recordProgramSettings(program, globals);
+  for (const command of commands) program.addCommand(toCommander(command, io));
   applyRecursively(program, (cmd) => {
     cmd.exitOverride();
     cmd.configureOutput(program.configureOutput());
@@ -79,8 +51,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderUsageError) return ExitCode.user;
     io.stderr.write(`${formatError(err, debug)}\n`);
-    if (err instanceof UserError) return err.exitCode;
-    return (err as { exitCode?: number }).exitCode ?? ExitCode.internal;
+    return isExpectedError(err) ? err.exitCode : ExitCode.internal;
   }
 }
 

@@ -45,19 +45,6 @@ export function createDynamoClient(config: DynamoTarget, options: DynamoClientOp
   return client;
 }
 
-/** Runs `task` with a client for `config` and always releases the client's sockets afterwards. */
-export async function withDynamoClient<T>(
-  config: DynamoTarget,
-  task: (client: DynamoDBClient) => Promise<T>,
-): Promise<T> {
-  const client = createDynamoClient(config);
-  try {
-    return await task(client);
-  } finally {
-    client.destroy();
-  }
-}
-
 /** Where requests go, for messages: the endpoint URL, or the regional service. */
 export function describeEndpoint(config: DynamoTarget): string {
   if (config.endpoint) return config.endpoint;

@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Kafka } from 'kafkajs';
 import type { Readable } from 'node:stream';
 import { loadConfigFile } from '../config/config-file.js';
-import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.js';
+import { resolveConfig, type ConfigSource } from '../config/resolve-config.js';
 import type { Config } from '../config/settings.js';
 import { Output, type OutputStreams } from '../ui/output.js';
 
@@ -15,30 +16,71 @@ export interface CliIO extends OutputStreams {
   signal: AbortSignal;
 }
 
-/** Everything a command handler needs; handlers never read process.env or build SDK clients themselves. */
+/**
+ * Everything a command handler needs; handlers never read process.env or build SDK clients themselves.
+ * Clients are made on first use (so the SDK loads only when a command needs it) and released when the
+ * command ends.
+ */
 export interface Context {
   config: Config;
-  resolved: ResolvedConfig;
+  /** Where each setting's value came from. */
+  sources: Record<string, ConfigSource>;
+  /** The config file that was read, if any. */
+  configFile?: string;
   out: Output;
   io: CliIO;
   debug: boolean;
+  /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
+  /** A DynamoDB client for the configured endpoint; one per command. */
+  dynamo(): Promise<DynamoDBClient>;
+  /** A kafkajs client for the configured brokers (kafkajs's log on stderr with --debug). */
+  kafka(clientId: string): Promise<Kafka>;
 }
 
-/** Global flags that are also settings; command-specific settings are passed by each command. */
-const GLOBAL_SETTING_FLAGS = ['target', 'region', 'profile', 'endpoint', 'prefix', 'brokers'] as const;
+export interface RunningContext extends Context {
+  /** Releases what the command's clients hold (sockets). */
+  close(): void;
+}
+
+export interface GlobalFlags {
+  json?: boolean;
+  debug?: boolean;
+  config?: string;
+}
 
 export async function createContext(
   io: CliIO,
-  cmd: Command,
-  flags: Record<string, unknown> = {},
-): Promise<Context> {
-  const globals = cmd.optsWithGlobals<Record<string, unknown>>();
-  const settingFlags: Record<string, unknown> = {};
-  for (const key of GLOBAL_SETTING_FLAGS) settingFlags[key] = globals[key];
-  Object.assign(settingFlags, flags);
-  const file = await loadConfigFile(io.cwd, globals.config as string | undefined);
+  globals: GlobalFlags,
+  settingFlags: Record<string, unknown>,
+): Promise<RunningContext> {
+  const file = await loadConfigFile(io.cwd, globals.config);
   const resolved = resolveConfig({ flags: settingFlags, env: io.env, file });
-  const out = new Output(io, { json: Boolean(globals.json), env: io.env });
-  return { config: resolved.values, resolved, out, io, debug: Boolean(globals.debug), signal: io.signal };
+  const config = resolved.values;
+  const debug = Boolean(globals.debug);
+  let dynamo: DynamoDBClient | undefined;
+  return {
+    config,
+    sources: resolved.sources,
+    configFile: resolved.file,
+    out: new Output(io, { json: Boolean(globals.json), env: io.env }),
+    io,
+    debug,
+    signal: io.signal,
+    async dynamo() {
+      if (!dynamo) {
+        const { createDynamoClient } = await import('../clients/dynamodb.js');
+        dynamo = createDynamoClient(config);
+      }
+      return dynamo;
+    },
+    async kafka(clientId) {
+      const { kafkaFromConfig } = await import('../clients/kafka.js');
+      return kafkaFromConfig(config, { clientId, debug, logTo: io.stderr });
+    },
+    close() {
+      dynamo?.destroy();
+      dynamo = undefined;
+    },
+  };
 }

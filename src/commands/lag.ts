@@ -1,44 +1,36 @@
-import { Command } from 'commander';
 import type { Context } from './context.js';
 import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
-import { type CommandModule, withExamples } from './command.js';
+import { defineCommand } from './define-command.js';
 
 interface LagFlags {
-  group?: string;
   topic?: string[];
 }
 
-export const lagCommand: CommandModule = {
+export const lagCommand = defineCommand<LagFlags>({
   name: 'lag',
-  register(program, services) {
-    const cmd = new Command('lag')
-      .description("a consumer group's committed offset, log end and lag per partition")
-      .option('--group <id>', 'consumer group (default: the processor group, citystream-processor)')
-      .option('--topic <name...>', "only these topics (default: the group's topics, else the events topic)")
-      .action(async (opts: LagFlags, self: Command) => {
-        const ctx = await services.context(self, { group: opts.group });
-        await runLag(ctx, opts);
-      });
-    withExamples(cmd, [
-      'citystream lag',
-      'citystream lag --group my-consumers --topic city-events',
-      'citystream lag --json | jq .total_lag',
-      'citystream lag --brokers b-1.msk.example:9092',
-    ]);
-    program.addCommand(cmd);
-  },
-};
+  description: "a consumer group's committed offset, log end and lag per partition",
+  examples: [
+    'citystream lag',
+    'citystream lag --group my-consumers --topic city-events',
+    'citystream lag --json | jq .total_lag',
+    'citystream lag --brokers b-1.msk.example:9092',
+  ],
+  settings: [{ key: 'group', description: 'consumer group (default: the processor group)' }],
+  options: [
+    {
+      flags: '--topic <name...>',
+      description: "only these topics (default: the group's topics, else the events topic)",
+    },
+  ],
+  handler: (ctx, flags) => runLag(ctx, flags),
+});
 
 async function runLag(ctx: Context, opts: LagFlags): Promise<void> {
-  const { assertBrokerReachable, kafkaFromConfig, translateKafkaError } = await import('../clients/kafka.js');
+  const { assertBrokerReachable, translateKafkaError } = await import('../clients/kafka.js');
   const { fetchGroupLag } = await import('../processor/group-lag.js');
   await assertBrokerReachable(ctx.config);
-  const kafka = kafkaFromConfig(ctx.config, {
-    clientId: 'citystream-lag',
-    debug: ctx.debug,
-    logTo: ctx.io.stderr,
-  });
+  const kafka = await ctx.kafka('citystream-lag');
   const group = ctx.config.group;
   let lag;
   try {

@@ -1,12 +1,8 @@
-import { Command, Option } from 'commander';
-import { type CommandModule, withExamples } from './command.js';
-import { intInRange, numberInRange } from './option-parsers.js';
+import { defineCommand } from './define-command.js';
+import { intInRange } from './option-parsers.js';
+import { runUntilStopped } from './run-until-stopped.js';
 
-export interface ProcessFlags {
-  group?: string;
-  window?: number;
-  watermark?: number;
-  alertSeverities?: string;
+interface ProcessFlags {
   console?: boolean;
   metricsPort?: number;
   sink: 'dynamodb' | 'none';
@@ -15,54 +11,118 @@ export interface ProcessFlags {
   tickMs?: number;
 }
 
-export const processCommand: CommandModule = {
+/** `citystream process`: runs until Ctrl-C (or SIGTERM), then finishes in-flight batches and commits. */
+export const processCommand = defineCommand<ProcessFlags>({
   name: 'process',
-  register(program, services) {
-    const cmd = new Command('process')
-      .description(
-        'run the stream processor: raw events, alerts, 5-minute windows and daily rollups into DynamoDB, exactly once',
-      )
-      .option('--group <id>', 'consumer group (default citystream-processor)')
-      .option('--window <minutes>', 'tumbling window size in minutes (default 5)', numberInRange(0.01, 1440))
-      .option(
-        '--watermark <minutes>',
-        'allowed lateness in minutes; older events are late (default 10)',
-        numberInRange(0, 1440),
-      )
-      .option('--alert-severities <list>', 'severities that raise an alert (default high,critical)')
-      .option('--console', 'show a live view of the open windows, lag and throughput')
-      .option(
-        '--metrics-port <port>',
-        'serve Prometheus metrics on this port (0: any free port)',
-        intInRange(0, 65535),
-      )
-      .addOption(
-        new Option('--sink <sink>', 'where results go; none measures the processing alone')
-          .choices(['dynamodb', 'none'])
-          .default('dynamodb'),
-      )
-      .option('--from-beginning', 'a group with no committed offsets starts at the oldest message', true)
-      .option('--no-from-beginning', 'a group with no committed offsets starts at new messages only')
-      .addOption(
-        new Option('--tick-ms <ms>', 'idle tick period').argParser(intInRange(10, 60_000)).hideHelp(),
-      )
-      .action(async (flags: ProcessFlags, self: Command) => {
-        const ctx = await services.context(self, {
-          group: flags.group,
-          windowMinutes: flags.window,
-          watermarkMinutes: flags.watermark,
-          alertSeverities: flags.alertSeverities,
-        });
-        const { runProcess } = await import('../processor/start-processor.js');
-        await runProcess(ctx, flags);
-      });
-    withExamples(cmd, [
-      'citystream process',
-      'citystream process --console',
-      'citystream process --metrics-port 9464 --group citystream-processor',
-      'citystream process --window 1 --watermark 2 --alert-severities critical',
-      'citystream process --sink none --json --console   # compute cost alone, NDJSON stats',
+  description:
+    'run the stream processor: raw events, alerts, 5-minute windows and daily rollups into DynamoDB, exactly once',
+  examples: [
+    'citystream process',
+    'citystream process --console',
+    'citystream process --metrics-port 9464 --group citystream-processor',
+    'citystream process --window 1 --watermark 2 --alert-severities critical',
+    'citystream process --sink none --json --console   # compute cost alone, NDJSON stats',
+  ],
+  settings: [
+    'group',
+    { key: 'windowMinutes', flag: '--window <minutes>' },
+    {
+      key: 'watermarkMinutes',
+      flag: '--watermark <minutes>',
+      description: 'allowed lateness in minutes; older events are late',
+    },
+    'alertSeverities',
+  ],
+  options: [
+    { flags: '--console', description: 'show a live view of the open windows, lag and throughput' },
+    {
+      flags: '--metrics-port <port>',
+      description: 'serve Prometheus metrics on this port (0: any free port)',
+      parse: intInRange(0, 65535),
+    },
+    {
+      flags: '--sink <sink>',
+      description: 'where results go; none measures the processing alone',
+      choices: ['dynamodb', 'none'],
+      default: 'dynamodb',
+    },
+    {
+      flags: '--from-beginning',
+      description: 'a group with no committed offsets starts at the oldest message',
+      default: true,
+    },
+    {
+      flags: '--no-from-beginning',
+      description: 'a group with no committed offsets starts at new messages only',
+    },
+    { flags: '--tick-ms <ms>', description: 'idle tick period', parse: intInRange(10, 60_000), hidden: true },
+  ],
+  async handler(ctx, flags) {
+    const [
+      { startPipelineProcessor },
+      { ProcessorMetrics, serveMetrics },
+      { ConsoleView },
+      { translateKafkaError },
+    ] = await Promise.all([
+      import('../processor/start-processor.js'),
+      import('../processor/metrics.js'),
+      import('../processor/console-view.js'),
+      import('../clients/kafka.js'),
     ]);
-    program.addCommand(cmd);
+    const metrics = new ProcessorMetrics({ defaultMetrics: true });
+    const running = await startPipelineProcessor(ctx.config, {
+      sink: flags.sink,
+      fromBeginning: flags.fromBeginning,
+      metrics,
+      tickMs: flags.tickMs,
+      debug: ctx.debug,
+      logTo: ctx.io.stderr,
+      onError: (err) => ctx.out.warn(`idle tick failed: ${(err as Error).message}`),
+    });
+    const { processor } = running;
+    const server =
+      flags.metricsPort === undefined ? undefined : await serveMetrics(metrics, flags.metricsPort);
+    ctx.out.info(
+      `processing ${ctx.config.topic} as group ${ctx.config.group} → ${flags.sink === 'none' ? 'nowhere (--sink none)' : `tables ${ctx.config.prefix}*`}` +
+        `; window ${ctx.config.windowMinutes} min, watermark ${ctx.config.watermarkMinutes} min` +
+        (server ? `; metrics at ${server.url}` : '') +
+        '. Ctrl-C to stop.',
+    );
+    const view = flags.console
+      ? new ConsoleView({
+          interactive: ctx.out.interactive,
+          json: ctx.out.json,
+          // The view is the command's output when asked for; progress otherwise stays on stderr.
+          write: (text) => (ctx.out.json ? ctx.io.stdout : ctx.io.stderr).write(text),
+        })
+      : undefined;
+    const timer = view
+      ? setInterval(
+          () => view.refresh(processor.totals, processor.openWindowCounts(), processor.totalLag()),
+          1000,
+        )
+      : undefined;
+    try {
+      await runUntilStopped(ctx, {
+        stopping: 'stopping: finishing in-flight batches and committing…',
+        stopped: 'processor stopped',
+        ended: processor.done,
+        stop: async () => {
+          if (timer) clearInterval(timer);
+          await running.stop();
+          await server?.close();
+        },
+      });
+    } catch (err) {
+      throw translateKafkaError(err, ctx.config, 'consumer');
+    }
+    const totals = { ...processor.totals, lag: processor.totalLag() };
+    if (ctx.out.json && view) return; // the NDJSON stream was the output
+    ctx.out.result(
+      totals,
+      () =>
+        `processed ${totals.consumed} messages: ${totals.valid} valid, ${totals.invalid} malformed, ${totals.late} late, ` +
+        `${totals.replayed} already processed; ${totals.deadLetters} to ${ctx.config.dlqTopic}`,
+    );
   },
-};
+});

@@ -2,13 +2,12 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import { EVENT_TYPES, type EventType } from '../events/event.js';
 import type { OutgoingMessage, ProduceSummary } from '../events/producer.js';
 import { UserError } from '../errors.js';
 import { renderPairs } from '../ui/table.js';
-import { type CommandModule, withExamples } from './command.js';
+import { defineCommand } from './define-command.js';
 import { durationInRange, formatDuration } from './duration-option.js';
 import { intInRange, numberInRange, oneOf } from './option-parsers.js';
 
@@ -27,79 +26,95 @@ interface ProduceFlags {
   batchSize: number;
   startTime?: string;
   timeStep?: number;
-  topic?: string;
 }
 
 const GENERATOR_FLAGS = ['seed', 'cities', 'types', 'startTime', 'timeStep'] as const;
 
-export const produceCommand: CommandModule = {
+export const produceCommand = defineCommand<ProduceFlags>({
   name: 'produce',
-  register(program, services) {
-    const cmd = new Command('produce')
-      .description('send synthetic city events (or replay a file) to the events topic, paced at a rate')
-      .option(
-        '--rate <n>',
-        'events per second; 0 = as fast as the broker takes them',
-        numberInRange(0, 1_000_000),
-        5,
-      )
-      .option('--count <n>', 'stop after this many messages', intInRange(1, 1_000_000_000))
-      .option('--duration <d>', 'stop after this long (30s, 10m, 1h)', durationInRange(1, 365 * 86_400_000))
-      .option('--seed <s>', 'seed for a reproducible stream (same seed, same events and ids)')
-      .option('--cities <list>', 'comma-separated cities (default NYC,LA,Chicago,SF,Boston,Seattle)')
-      .option('--types <list>', `comma-separated event types (default ${EVENT_TYPES.join(',')})`)
-      .addOption(
-        new Option('--severity-mix <mix>', 'uniform, or realistic (mostly low and medium)')
-          .argParser(oneOf(['uniform', 'realistic']))
-          .default('uniform'),
-      )
-      .option(
-        '--late-fraction <f>',
-        'fraction of events whose time lags (out of order, some late)',
-        numberInRange(0, 1),
-        0,
-      )
-      .addOption(
-        new Option('--max-lateness <d>', 'largest lag of a lagging event')
-          .argParser(durationInRange(1, 7 * 86_400_000))
-          .default(20 * 60_000, '20m'),
-      )
-      .option(
-        '--invalid-fraction <f>',
-        'fraction of malformed messages (for the dead-letter path)',
-        numberInRange(0, 1),
-        0,
-      )
-      .option(
-        '--from-file <path>',
-        'replay a file: one message value per line, sent as is, keyed by its city',
-      )
-      .option('--batch-size <n>', 'most messages per produce request', intInRange(1, 100_000), 500)
-      .option(
-        '--start-time <iso>',
-        'event times start here and advance by --time-step (default: the wall clock)',
-      )
-      .option(
-        '--time-step <d>',
-        'event-time step with --start-time (default 1/rate)',
-        durationInRange(1, 86_400_000),
-      )
-      .option('--topic <name>', 'the events topic (default city-events)')
-      .action(async (opts: ProduceFlags, self: Command) => {
-        const ctx = await services.context(self, { topic: opts.topic });
-        await runProduce(ctx, opts);
-      });
-    withExamples(cmd, [
-      'citystream produce --rate 0.2',
-      'citystream produce --count 1000 --rate 0 --seed 7',
-      'citystream produce --duration 10m --rate 50 --late-fraction 0.05 --invalid-fraction 0.01',
-      'citystream produce --cities Chicago,NYC --types traffic,incident --severity-mix realistic',
-      'citystream produce --from-file recorded.jsonl --rate 100',
-      'citystream produce --count 500 --seed 7 --json | jq .sent',
-    ]);
-    program.addCommand(cmd);
-  },
-};
+  description: 'send synthetic city events (or replay a file) to the events topic, paced at a rate',
+  examples: [
+    'citystream produce --rate 0.2',
+    'citystream produce --count 1000 --rate 0 --seed 7',
+    'citystream produce --duration 10m --rate 50 --late-fraction 0.05 --invalid-fraction 0.01',
+    'citystream produce --cities Chicago,NYC --types traffic,incident --severity-mix realistic',
+    'citystream produce --from-file recorded.jsonl --rate 100',
+    'citystream produce --count 500 --seed 7 --json | jq .sent',
+  ],
+  settings: ['topic'],
+  options: [
+    {
+      flags: '--rate <n>',
+      description: 'events per second; 0 = as fast as the broker takes them',
+      parse: numberInRange(0, 1_000_000),
+      default: 5,
+    },
+    {
+      flags: '--count <n>',
+      description: 'stop after this many messages',
+      parse: intInRange(1, 1_000_000_000),
+    },
+    {
+      flags: '--duration <d>',
+      description: 'stop after this long (30s, 10m, 1h)',
+      parse: durationInRange(1, 365 * 86_400_000),
+    },
+    { flags: '--seed <s>', description: 'seed for a reproducible stream (same seed, same events and ids)' },
+    {
+      flags: '--cities <list>',
+      description: 'comma-separated cities (default NYC,LA,Chicago,SF,Boston,Seattle)',
+    },
+    {
+      flags: '--types <list>',
+      description: `comma-separated event types (default ${EVENT_TYPES.join(',')})`,
+    },
+    {
+      flags: '--severity-mix <mix>',
+      description: 'uniform, or realistic (mostly low and medium)',
+      parse: oneOf(['uniform', 'realistic']),
+      default: 'uniform',
+    },
+    {
+      flags: '--late-fraction <f>',
+      description: 'fraction of events whose time lags (out of order, some late)',
+      parse: numberInRange(0, 1),
+      default: 0,
+    },
+    {
+      flags: '--max-lateness <d>',
+      description: 'largest lag of a lagging event',
+      parse: durationInRange(1, 7 * 86_400_000),
+      default: 20 * 60_000,
+      defaultLabel: '20m',
+    },
+    {
+      flags: '--invalid-fraction <f>',
+      description: 'fraction of malformed messages (for the dead-letter path)',
+      parse: numberInRange(0, 1),
+      default: 0,
+    },
+    {
+      flags: '--from-file <path>',
+      description: 'replay a file: one message value per line, sent as is, keyed by its city',
+    },
+    {
+      flags: '--batch-size <n>',
+      description: 'most messages per produce request',
+      parse: intInRange(1, 100_000),
+      default: 500,
+    },
+    {
+      flags: '--start-time <iso>',
+      description: 'event times start here and advance by --time-step (default: the wall clock)',
+    },
+    {
+      flags: '--time-step <d>',
+      description: 'event-time step with --start-time (default 1/rate)',
+      parse: durationInRange(1, 86_400_000),
+    },
+  ],
+  handler: (ctx, flags) => runProduce(ctx, flags),
+});
 
 async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
   const generator = opts.fromFile ? undefined : generatorOptions(opts);
@@ -117,16 +132,11 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
     });
   }
 
-  const { assertBrokerReachable, ensureTopic, kafkaFromConfig, translateKafkaError } =
-    await import('../clients/kafka.js');
+  const { assertBrokerReachable, ensureTopic, translateKafkaError } = await import('../clients/kafka.js');
   const { produceEvents } = await import('../events/producer.js');
   const { startProgress } = await import('../ui/spinner.js');
   await assertBrokerReachable(ctx.config);
-  const kafka = kafkaFromConfig(ctx.config, {
-    clientId: 'citystream-produce',
-    debug: ctx.debug,
-    logTo: ctx.io.stderr,
-  });
+  const kafka = await ctx.kafka('citystream-produce');
   const progress = await startProgress(ctx.out, `producing to ${ctx.config.topic}…`);
   let summary: ProduceSummary;
   try {

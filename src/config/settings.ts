@@ -60,7 +60,7 @@ export const settings = [
   {
     key: 'brokerPort',
     type: 'int',
-    min: 1,
+    min: 0,
     max: 65535,
     default: 9092,
     description: 'port of the embedded broker',

@@ -1,13 +1,73 @@
+import { join } from 'node:path';
+import { startBroker } from '../broker/broker.js';
 import { createDynamoClient } from '../clients/dynamodb.js';
 import { startEmbeddedDynamo } from '../clients/embedded-dynamodb.js';
-import type { StackService } from './stack.js';
-import { createTables } from '../store/tables.js';
+import { kafkaFromConfig } from '../clients/kafka.js';
 import { listenError } from '../clients/listen-error.js';
+import type { ProcessorMetrics } from '../processor/metrics.js';
+import { createTables } from '../store/tables.js';
+import type { StackService } from './stack.js';
 
 /**
- * The services of `citystream up`, each a small adapter from a component to the stack's lifecycle.
- * Order matters: later services use what earlier ones published in the state.
+ * The services of `citystream up`, each a small adapter from a component to the stack's lifecycle, and
+ * the one list that orders them. Later services use what earlier ones published in the state. Stopping
+ * runs in reverse: the producer stops sending, the processor finishes and commits its batches, the API
+ * finishes its requests, and the broker syncs its log, so nothing acknowledged is lost and `up` again
+ * resumes from the committed offsets.
  */
+
+export interface LocalStackOptions {
+  /** Events per second of the synthetic producer; undefined starts none. */
+  producerRate?: number;
+  apiLog?: (line: string) => void;
+  reportBug?: (err: unknown) => void;
+  /** Called with a service's name; returns what to do when it fails after starting. */
+  onFailure?: (what: string) => (err: unknown) => void;
+  metrics?: ProcessorMetrics;
+}
+
+/** The local stack, in start order. */
+export function localStackServices(options: LocalStackOptions = {}): StackService[] {
+  return [
+    brokerService(),
+    embeddedDynamoService(),
+    tablesService(),
+    apiService({ log: options.apiLog, reportBug: options.reportBug }),
+    processorService({ metrics: options.metrics, onFailure: options.onFailure?.('processor') }),
+    ...(options.producerRate === undefined
+      ? []
+      : [producerService(options.producerRate, options.onFailure?.('producer'))]),
+  ];
+}
+
+export function brokerService(host = '127.0.0.1'): StackService {
+  return {
+    name: 'Kafka broker (embedded)',
+    async start(state) {
+      const broker = await startBroker({
+        host,
+        port: state.config.brokerPort,
+        dataDir: join(state.dataDir, 'kafka'),
+        partitions: state.config.partitions,
+      }).catch((err: unknown) => {
+        throw listenError(err, {
+          service: 'the broker',
+          host,
+          port: state.config.brokerPort,
+          flag: '--broker-port',
+          usual: 'another `citystream up` or a Kafka?',
+        });
+      });
+      state.config = { ...state.config, brokers: [broker.bootstrap] };
+      return {
+        name: 'broker',
+        address: broker.bootstrap,
+        summary: `Kafka-protocol broker, log in ${join(state.dataDir, 'kafka')}`,
+        stop: () => broker.close(),
+      };
+    },
+  };
+}
 
 export function embeddedDynamoService(host = '127.0.0.1'): StackService {
   return {
@@ -87,6 +147,48 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
         address: `${api.url}/api/v1`,
         summary: `REST API, OpenAPI at ${api.url}/api/v1/openapi.json`,
         stop: () => api.close(),
+      };
+    },
+  };
+}
+
+export function processorService(
+  options: { metrics?: ProcessorMetrics; onFailure?: (err: unknown) => void } = {},
+): StackService {
+  return {
+    name: 'processor',
+    async start(state) {
+      const { startPipelineProcessor } = await import('../processor/start-processor.js');
+      const running = await startPipelineProcessor(state.config, {
+        sink: 'dynamodb',
+        metrics: options.metrics,
+      });
+      running.processor.done.catch((err: unknown) => options.onFailure?.(err));
+      return {
+        name: 'processor',
+        summary: `consumer group ${state.config.group}: ${state.config.topic} → tables, late and malformed → ${state.config.dlqTopic}`,
+        stop: () => running.stop(),
+      };
+    },
+  };
+}
+
+export function producerService(rate: number, onFailure?: (err: unknown) => void): StackService {
+  return {
+    name: 'producer',
+    async start(state) {
+      const { produceEvents } = await import('../events/producer.js');
+      const controller = new AbortController();
+      const kafka = kafkaFromConfig(state.config, { clientId: 'citystream-producer' });
+      const running = produceEvents({ kafka, topic: state.config.topic, rate, signal: controller.signal });
+      running.catch((err: unknown) => onFailure?.(err));
+      return {
+        name: 'producer',
+        summary: `synthetic events at ${rate}/s to ${state.config.topic}`,
+        async stop() {
+          controller.abort();
+          await running.catch(() => undefined);
+        },
       };
     },
   };

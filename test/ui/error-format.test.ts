@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatError, ServiceError, UserError } from '../src/errors.js';
+import { ServiceError, UserError } from '../../src/errors.js';
+import { formatError } from '../../src/ui/error-format.js';
 
-describe('UI > errors', () => {
+describe('UI > error-format', () => {
   it('prints a user error as one line with its hint, without a stack', () => {
     const text = formatError(
       new UserError('nothing is listening on http://127.0.0.1:8000', { hint: 'run `citystream up`' }),

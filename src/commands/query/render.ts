@@ -5,8 +5,8 @@ import type {
   ListDocument,
   StatsDocument,
   SummaryDocument,
-} from '../queries/index.js';
-import { renderPairs, renderTable } from '../ui/table.js';
+} from '../../queries/index.js';
+import { renderPairs, renderTable } from '../../ui/table.js';
 
 /** Terminal renderings of the read-side documents (the --json output is the documents themselves). */
 export function renderEvents(doc: ListDocument<EventDocument>, empty: string): string {
