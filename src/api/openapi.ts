@@ -42,7 +42,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
     },
   };
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: {
       title: 'citystream API',
       version,

@@ -10,6 +10,7 @@ import {
   type ReadContext,
 } from '../queries/index.js';
 import { invalidParameter } from './api-error.js';
+import type { SchemaName } from './schemas.js';
 import {
   cityParameter,
   eventTypeParameter,
@@ -26,7 +27,7 @@ export interface RouteSpec {
   summary: string;
   parameters: ParameterSpec[];
   /** Name of the response schema in SCHEMAS. */
-  response: string;
+  response: SchemaName;
   /** Gets validated values; returns the document to send. */
   handler(read: ReadContext, values: Record<string, unknown>): Promise<unknown>;
 }

@@ -8,6 +8,7 @@ import { ApiError, toErrorReply } from './api-error.js';
 import { buildOpenApi } from './openapi.js';
 import { validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
+import { SCHEMAS } from './schemas.js';
 
 export interface StartApiOptions {
   client: DynamoDBClient;
@@ -76,14 +77,18 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   }
 
   for (const route of ROUTES) {
-    app.get(API_PREFIX + route.path, async (req) => {
-      const values = validateParameters(
-        route.parameters,
-        req.params as Record<string, unknown>,
-        req.query as Record<string, unknown>,
-      );
-      return route.handler(read(), values);
-    });
+    app.get(
+      API_PREFIX + route.path,
+      { schema: { response: { 200: SCHEMAS[route.response] } } },
+      async (req) => {
+        const values = validateParameters(
+          route.parameters,
+          req.params as Record<string, unknown>,
+          req.query as Record<string, unknown>,
+        );
+        return route.handler(read(), values);
+      },
+    );
   }
   const openapi = buildOpenApi(ROUTES, options.version ?? '0.1.0');
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);

@@ -1,37 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { SEVERITIES } from '../events/event.js';
+import type { AggregationDocument, EventDocument, ListDocument } from './document-schemas.js';
 
-/** An event as the API and `--json` print it (also the shape of an alert). */
-export interface EventDocument {
-  event_id: string;
-  timestamp: string;
-  city: string;
-  event_type: string;
-  severity: string;
-  description: string;
-  location?: { lat: number; lon: number };
-  source?: string;
-}
-
-/** An aggregation window as printed; the per-partition `p_*` bookkeeping stays inside the table. */
-export interface AggregationDocument {
-  city: string;
-  event_type: string;
-  window_start: string;
-  window_end: string;
-  event_count: number;
-  low: number;
-  medium: number;
-  high: number;
-  critical: number;
-  final: boolean;
-}
-
-export interface ListDocument<T> {
-  count: number;
-  items: T[];
-}
+export type { AggregationDocument, EventDocument, ListDocument } from './document-schemas.js';
 
 export type Item = Record<string, AttributeValue>;
 

@@ -1,5 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { queryAll, queryCount } from '../store/query-pages.js';
+import type { CityDocument, StatsDocument, SummaryDocument } from './document-schemas.js';
 import type { ReadContext } from './read-context.js';
 import { cityCounts, sumRollups, type RollupTotals } from './rollup-totals.js';
 import { epochSeconds, hoursBefore, oldestLiveDay } from './time-range.js';
@@ -7,29 +8,7 @@ import { epochSeconds, hoursBefore, oldestLiveDay } from './time-range.js';
 /** The scope of the all-cities rollup rows. */
 export const ALL_CITIES = '*';
 
-export interface StatsDocument {
-  total_events: number;
-  total_alerts: number;
-  by_city: Record<string, number>;
-  by_type: Record<string, number>;
-  by_severity: Record<string, number>;
-  first_event_at: string | null;
-  last_event_at: string | null;
-}
-
-export interface CityDocument {
-  city: string;
-  event_count: number;
-}
-
-export interface SummaryDocument {
-  city: string;
-  total_events: number;
-  by_type: Record<string, number>;
-  by_severity: Record<string, number>;
-  alerts_24h: number;
-  last_event_at: string | null;
-}
+export type { CityDocument, StatsDocument, SummaryDocument } from './document-schemas.js';
 
 /** Totals over every city: one Query of the `*` rollup rows of the days still within the TTL. */
 export async function stats(ctx: ReadContext): Promise<StatsDocument> {

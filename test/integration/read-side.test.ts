@@ -7,9 +7,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
+import { FormatRegistry } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../src/clients/dynamodb.js';
 import { startApi, type RunningApi } from '../../src/api/index.js';
+import { SCHEMAS } from '../../src/api/schemas.js';
 import {
   aggregations,
   citySummary,
@@ -32,6 +36,12 @@ import {
 } from '../support/oracles/expected-answers.js';
 import { buildDataSet, TTL_DAYS, windowStartOf } from '../queries/read-data-set.js';
 import { finalBefore, writeThroughWriters } from '../queries/writer-fixture.js';
+
+// The documents' times are ISO-8601 UTC instants, as the read side writes them.
+FormatRegistry.Set(
+  'date-time',
+  (v) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+);
 
 for (const ep of dynamoEndpoints()) {
   describe.skipIf(ep.skip)(`read side end to end on ${ep.name}`, () => {
@@ -141,6 +151,32 @@ for (const ep of dynamoEndpoints()) {
 
     it('every query subcommand prints the exact expected document with --json', async () => {
       for (const [args, , expected] of cases()) expect(await cli(...args), args.join(' ')).toEqual(expected);
+    });
+
+    it('every document the CLI prints conforms to the schema the API publishes for its route', async () => {
+      const openapi = (await http('/openapi.json')) as {
+        paths: Record<
+          string,
+          { get: { responses: { '200': { content: Record<string, { schema: { $ref: string } }> } } } }
+        >;
+      };
+      const schemaOf = (path: string): TSchema => {
+        const route = Object.keys(openapi.paths).find((p) =>
+          new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/?]+')}(\\?|$)`).test(`/api/v1${path}`),
+        );
+        const ref =
+          route && openapi.paths[route]?.get.responses['200'].content['application/json']?.schema.$ref;
+        const name = ref?.split('/').at(-1) as keyof typeof SCHEMAS;
+        expect(SCHEMAS[name], path).toBeDefined();
+        return SCHEMAS[name];
+      };
+      for (const [args, path] of cases()) {
+        const doc = await cli(...args);
+        expect(
+          [...Value.Errors(schemaOf(path), doc)].map((e) => `${e.path}: ${e.message}`),
+          path,
+        ).toEqual([]);
+      }
     });
 
     it('every REST endpoint answers the exact expected document, the same as the CLI', async () => {

@@ -3,12 +3,13 @@
  * (filter, sort, count) so that they are an independent oracle for the Query-based implementation.
  */
 import { EVENT_TYPES, SEVERITIES, type CityEvent } from '../../../src/events/event.js';
+import type { AggregationDocument, EventDocument } from '../../../src/queries/document-schemas.js';
 import { isAlert, isLive, WINDOW_MS, windowStartOf } from '../../queries/read-data-set.js';
 
 const HOUR = 3_600_000;
 
-function doc(e: CityEvent): Record<string, unknown> {
-  const d: Record<string, unknown> = {
+function doc(e: CityEvent): EventDocument {
+  const d: EventDocument = {
     event_id: e.event_id,
     timestamp: e.timestamp,
     city: e.city,
@@ -104,28 +105,15 @@ export function expectedSummary(events: CityEvent[], now: Date, city: string) {
   };
 }
 
-export interface WindowDoc {
-  city: string;
-  event_type: string;
-  window_start: string;
-  window_end: string;
-  event_count: number;
-  low: number;
-  medium: number;
-  high: number;
-  critical: number;
-  final: boolean;
-}
-
 /** Windows of the events (all final in this data set), newest first, then by city and type. */
 export function expectedAggregations(
   events: CityEvent[],
   now: Date,
   q: { city?: string; type?: string; limit: number; from?: string; to?: string },
   ttlDays: number,
-  final: (w: WindowDoc) => boolean = () => true,
+  final: (w: AggregationDocument) => boolean = () => true,
 ) {
-  const windows = new Map<string, WindowDoc>();
+  const windows = new Map<string, AggregationDocument>();
   for (const e of events) {
     const start = windowStartOf(e);
     const key = `${e.city}#${e.event_type}#${start}`;

@@ -24,6 +24,12 @@
  *   A repeated key keeps one item (the last one seen); rollups count every valid message once.
  * - Rollups are per (scope, UTC day of event time) for scope = city and '*'.
  */
+import type {
+  AggregationDocument,
+  CityDocument,
+  StatsDocument,
+  SummaryDocument,
+} from '../../../src/queries/document-schemas.js';
 import {
   EVENT_TYPES,
   SEVERITIES,
@@ -56,19 +62,11 @@ export interface GroundTruthSettings {
 export type RawEventItem = CityEvent & { expires_at: number };
 export type AlertItem = CityEvent & { alert_key: string; day: string; expires_at: number };
 
-export interface WindowItem {
+/** A window item of the aggregations table: the published document plus its keys. */
+export interface WindowItem extends Omit<AggregationDocument, 'event_type'> {
   agg_key: string;
-  city: string;
   event_type: EventType;
-  window_start: string;
-  window_end: string;
   window_day: string;
-  event_count: number;
-  low: number;
-  medium: number;
-  high: number;
-  critical: number;
-  final: boolean;
 }
 
 export interface RollupItem {
@@ -290,7 +288,7 @@ function cmp(a: string, b: string): number {
 /**
  * What the read side should answer, derived from the ground truth: expectedStats, expectedCities and
  * expectedSummary have the shapes of the read side's StatsDocument, CityDocument[] and SummaryDocument
- * (src/pipeline/queries/rollups.ts); the list helpers return table items, which a test maps onto the
+ * (declared in src/queries/document-schemas.ts); the list helpers return table items, which a test maps onto the
  * documents the API wraps them in.
  */
 export interface TotalsView {
@@ -312,10 +310,7 @@ export function visibleRollups(
   return truth.rollups.filter((r) => r.scope === scope && r.day >= firstDay);
 }
 
-export function expectedStats(
-  truth: GroundTruth,
-  settings: GroundTruthSettings,
-): TotalsView & { by_city: Record<string, number> } {
+export function expectedStats(truth: GroundTruth, settings: GroundTruthSettings): StatsDocument & TotalsView {
   const rows = visibleRollups(truth, settings, '*');
   const byCity: Record<string, number> = {};
   for (const row of rows)
@@ -324,10 +319,7 @@ export function expectedStats(
 }
 
 /** `[{city, event_count}]`, by count descending, then name. */
-export function expectedCities(
-  truth: GroundTruth,
-  settings: GroundTruthSettings,
-): Array<{ city: string; event_count: number }> {
+export function expectedCities(truth: GroundTruth, settings: GroundTruthSettings): CityDocument[] {
   return Object.entries(expectedStats(truth, settings).by_city)
     .map(([city, event_count]) => ({ city, event_count }))
     .sort((a, b) => b.event_count - a.event_count || cmp(a.city, b.city));
@@ -338,14 +330,7 @@ export function expectedSummary(
   truth: GroundTruth,
   settings: GroundTruthSettings,
   city: string,
-): {
-  city: string;
-  total_events: number;
-  by_type: Record<EventType, number>;
-  by_severity: Record<Severity, number>;
-  alerts_24h: number;
-  last_event_at: string | null;
-} {
+): SummaryDocument & Pick<TotalsView, 'by_type' | 'by_severity'> {
   const totals = sumRows(visibleRollups(truth, settings, city));
   return {
     city,
