@@ -1,11 +1,11 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Item } from '../store/query-pages.js';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { SEVERITIES } from '../events/event.js';
 import type { AggregationDocument, EventDocument, ListDocument } from './document-schemas.js';
 
 export type { AggregationDocument, EventDocument, ListDocument } from './document-schemas.js';
 
-export type Item = Record<string, AttributeValue>;
+export type { Item } from '../store/query-pages.js';
 
 /** Picks the public attributes of a raw-event or alert item, in a fixed order. */
 export function toEventDocument(item: Item): EventDocument {

@@ -1,9 +1,8 @@
 import {
   BatchGetItemCommand,
   GetItemCommand,
-  QueryCommand,
   UpdateItemCommand,
-  type AttributeValue,
+  type QueryCommandInput,
   type DynamoDBClient,
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
@@ -20,6 +19,7 @@ import {
   type BackoffPolicy,
   type RetryClock,
 } from './retry.js';
+import { queryPages, type Reader } from './query-pages.js';
 import { INDEX, type TableNames } from './table-definitions.js';
 import { isoTime, utcDay } from '../events/windows.js';
 
@@ -127,33 +127,32 @@ export class ContributionWriter {
   ): Promise<Array<{ key: WindowKey; entry: Contribution }>> {
     const open: Array<{ key: WindowKey; entry: Contribution }> = [];
     const p = entryName(partition);
+    // Unbounded pages: a restore must see every open window of the range, however many there are.
+    const reader: Reader = {
+      client: this.client,
+      send: (command) => this.withRetry(`query ${this.tables.aggregations}`, () => this.client.send(command)),
+    };
     for (const day of daysBetween(range.fromMs, range.toMs)) {
-      let start: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await this.withRetry(`query ${this.tables.aggregations}`, () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.tables.aggregations,
-              IndexName: INDEX.aggregationsByDay,
-              KeyConditionExpression: '#day = :day AND #start BETWEEN :from AND :to',
-              FilterExpression: 'attribute_exists(#p) AND NOT (#p.#f = :true AND #final = :true)',
-              ExpressionAttributeNames: {
-                '#day': 'window_day',
-                '#start': 'window_start',
-                '#p': p,
-                '#f': 'f',
-                '#final': 'final',
-              },
-              ExpressionAttributeValues: marshall({
-                ':day': day,
-                ':from': isoTime(range.fromMs),
-                ':to': isoTime(range.toMs),
-                ':true': true,
-              }),
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
+      const input: QueryCommandInput = {
+        TableName: this.tables.aggregations,
+        IndexName: INDEX.aggregationsByDay,
+        KeyConditionExpression: '#day = :day AND #start BETWEEN :from AND :to',
+        FilterExpression: 'attribute_exists(#p) AND NOT (#p.#f = :true AND #final = :true)',
+        ExpressionAttributeNames: {
+          '#day': 'window_day',
+          '#start': 'window_start',
+          '#p': p,
+          '#f': 'f',
+          '#final': 'final',
+        },
+        ExpressionAttributeValues: marshall({
+          ':day': day,
+          ':from': isoTime(range.fromMs),
+          ':to': isoTime(range.toMs),
+          ':true': true,
+        }),
+      };
+      for await (const page of queryPages(reader, input, Infinity)) {
         for (const item of page.Items ?? []) {
           const v = unmarshall(item);
           const entry = fromEntry(v[p]);
@@ -165,8 +164,7 @@ export class ContributionWriter {
           };
           open.push({ key, entry });
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
     }
     return open;
   }

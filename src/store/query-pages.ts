@@ -1,9 +1,22 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import type { Item } from '../queries/documents.js';
-import type { ReadContext } from '../queries/read-context.js';
+import {
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 
-/** What a Query needs: the client, and the signal that abandons a read nobody waits for any more. */
-export type Reader = Pick<ReadContext, 'client' | 'signal'>;
+export type Item = Record<string, AttributeValue>;
+
+/**
+ * What a Query needs: the client, the signal that abandons a read nobody waits for any more, and
+ * optionally a wrapper for each request (the processor's reads retry throttling through it).
+ */
+export interface Reader {
+  client: DynamoDBClient;
+  signal?: AbortSignal;
+  send?: (command: QueryCommand) => Promise<QueryCommandOutput>;
+}
 
 /**
  * A filtered Query returns fewer items than its Limit (DynamoDB applies Limit before the filter), so a
@@ -12,6 +25,32 @@ export type Reader = Pick<ReadContext, 'client' | 'signal'>;
  */
 export const MAX_PAGES = 20;
 
+/**
+ * The one pagination loop: the pages of a Query, following LastEvaluatedKey, at most `maxPages`.
+ * `limit` is asked before each page with what has been gathered so far (undefined: DynamoDB's own page).
+ */
+export async function* queryPages(
+  reader: Reader,
+  input: QueryCommandInput,
+  maxPages = MAX_PAGES,
+  limit?: () => number | undefined,
+): AsyncGenerator<QueryCommandOutput> {
+  let startKey: Item | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const command = new QueryCommand({
+      ...input,
+      Limit: limit?.() ?? input.Limit,
+      ExclusiveStartKey: startKey,
+    });
+    const result = reader.send
+      ? await reader.send(command)
+      : await reader.client.send(command, { abortSignal: reader.signal });
+    yield result;
+    startKey = result.LastEvaluatedKey;
+    if (!startKey) return;
+  }
+}
+
 export async function queryUpTo(
   reader: Reader,
   input: QueryCommandInput,
@@ -19,15 +58,10 @@ export async function queryUpTo(
   maxPages = MAX_PAGES,
 ): Promise<Item[]> {
   const items: Item[] = [];
-  let startKey: Item | undefined;
-  for (let page = 0; page < maxPages && items.length < want; page += 1) {
-    const result = await reader.client.send(
-      new QueryCommand({ ...input, Limit: want - items.length, ExclusiveStartKey: startKey }),
-      { abortSignal: reader.signal },
-    );
-    items.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-    if (!startKey) break;
+  if (want <= 0) return items;
+  for await (const page of queryPages(reader, input, maxPages, () => want - items.length)) {
+    items.push(...(page.Items ?? []));
+    if (items.length >= want) break;
   }
   return items.slice(0, want);
 }
@@ -39,15 +73,7 @@ export async function queryAll(
   maxPages = MAX_PAGES,
 ): Promise<Item[]> {
   const items: Item[] = [];
-  let startKey: Item | undefined;
-  for (let page = 0; page < maxPages; page += 1) {
-    const result = await reader.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }), {
-      abortSignal: reader.signal,
-    });
-    items.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-    if (!startKey) break;
-  }
+  for await (const page of queryPages(reader, input, maxPages)) items.push(...(page.Items ?? []));
   return items;
 }
 
@@ -58,15 +84,7 @@ export async function queryCount(
   maxPages = MAX_PAGES,
 ): Promise<number> {
   let count = 0;
-  let startKey: Item | undefined;
-  for (let page = 0; page < maxPages; page += 1) {
-    const result = await reader.client.send(
-      new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: startKey }),
-      { abortSignal: reader.signal },
-    );
-    count += result.Count ?? 0;
-    startKey = result.LastEvaluatedKey;
-    if (!startKey) break;
-  }
+  for await (const page of queryPages(reader, { ...input, Select: 'COUNT' }, maxPages))
+    count += page.Count ?? 0;
   return count;
 }
