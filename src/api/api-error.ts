@@ -35,7 +35,7 @@ export interface ErrorReply {
  * - an ApiError: its own wire form;
  * - a framework error with a 4xx status (malformed URL, …): 400 with fastify's message;
  * - DynamoDB down, throttled, slow past the request deadline, or a table missing (translated by
- *   infra/dynamodb into UserError or ServiceError, or a retryable SDK error left over after retries): 503;
+ *   clients/dynamodb into UserError or ServiceError, or a retryable SDK error left over after retries): 503;
  * - anything else: 500 with a fixed sentence. Never a stack trace.
  */
 export function toErrorReply(err: unknown): ErrorReply {
