@@ -9,6 +9,11 @@ import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
 import { tablesCommand } from './commands/tables.js';
 import { upCommand } from './commands/up.js';
+import { dynamodbCommand } from './commands/dynamodb.js';
+import { deployCommand } from './commands/deploy/deploy.js';
+import { logsCommand } from './commands/deploy/logs.js';
+import { statusCommand } from './commands/deploy/status.js';
+import { teardownCommand } from './commands/deploy/teardown.js';
 import { createContext, type CliIO } from './commands/context.js';
 import { ExitCode, formatError, UserError } from './errors.js';
 
@@ -17,12 +22,17 @@ const commands: CommandModule[] = [
   upCommand,
   configCommand,
   brokerCommand,
+  dynamodbCommand,
   tablesCommand,
   queryCommand,
   serveCommand,
   produceCommand,
   processCommand,
   lagCommand,
+  deployCommand,
+  statusCommand,
+  logsCommand,
+  teardownCommand,
 ];
 
 export function buildProgram(io: CliIO): Command {

@@ -9,6 +9,7 @@ import { untilAborted } from './until-aborted.js';
 interface BrokerFlags {
   port?: number;
   host: string;
+  advertisedHost?: string;
   dataDir?: string;
   partitions?: number;
   fsync: 'always' | 'interval' | 'never';
@@ -31,6 +32,7 @@ export const brokerCommand: CommandModule = {
         ).argParser(intInRange(0, 65535)),
       )
       .option('--host <address>', 'address to listen on and advertise', '127.0.0.1')
+      .option('--advertised-host <address>', 'address given to clients in Metadata (default: --host)')
       .option(
         '--data-dir <dir>',
         'where the log lives (default: <dataDir setting>/kafka, i.e. .citystream/kafka)',
@@ -61,6 +63,7 @@ export const brokerCommand: CommandModule = {
         const port = flags.port ?? ctx.config.brokerPort;
         const broker = await startBroker({
           host: flags.host,
+          advertisedHost: flags.advertisedHost,
           port,
           dataDir,
           partitions: ctx.config.partitions,

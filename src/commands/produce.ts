@@ -28,6 +28,7 @@ interface ProduceFlags {
   startTime?: string;
   timeStep?: number;
   topic?: string;
+  metricsPort?: number;
 }
 
 const GENERATOR_FLAGS = ['seed', 'cities', 'types', 'startTime', 'timeStep'] as const;
@@ -85,6 +86,11 @@ export const produceCommand: CommandModule = {
         durationInRange(1, 86_400_000),
       )
       .option('--topic <name>', 'the events topic (default city-events)')
+      .option(
+        '--metrics-port <port>',
+        'serve Prometheus metrics on this port (0: any free port)',
+        intInRange(0, 65535),
+      )
       .action(async (opts: ProduceFlags, self: Command) => {
         const ctx = await services.context(self, { topic: opts.topic });
         await runProduce(ctx, opts);
@@ -127,6 +133,11 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
     debug: ctx.debug,
     logTo: ctx.io.stderr,
   });
+  const metrics =
+    opts.metricsPort === undefined
+      ? undefined
+      : await (await import('../events/producer-metrics.js')).serveProducerMetrics(opts.metricsPort);
+  if (metrics) ctx.out.info(`metrics at ${metrics.url}`);
   const progress = await startProgress(ctx.out, `producing to ${ctx.config.topic}…`);
   let summary: ProduceSummary;
   try {
@@ -141,14 +152,18 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
       rate: opts.rate,
       batchSize: opts.batchSize,
       signal: ctx.signal,
-      onProgress: (p) =>
+      onProgress: (p) => {
+        metrics?.update(p);
         progress.update(
           `producing to ${ctx.config.topic}: ${p.sent} sent (${p.rate.toFixed(1)}/s), ${p.invalid} invalid, ${p.late} late, ${p.errors} errors`,
-        ),
+        );
+      },
     });
   } catch (err) {
     progress.fail(`producing to ${ctx.config.topic} failed`);
     throw translateKafkaError(err, ctx.config, 'produce');
+  } finally {
+    await metrics?.close();
   }
   progress.succeed(`sent ${summary.sent} messages to ${summary.topic}`);
   if (summary.errors > 0) ctx.out.warn(`${summary.errors} messages were not acknowledged by the broker`);

@@ -75,7 +75,7 @@ export class ProcessorMetrics {
 
 /** Serves `/metrics` on host:port (port 0: any free port); resolves once listening. */
 export async function serveMetrics(
-  metrics: ProcessorMetrics,
+  metrics: Pick<ProcessorMetrics, 'registry'>,
   port: number,
   host = '127.0.0.1',
 ): Promise<{ url: string; close(): Promise<void> }> {
