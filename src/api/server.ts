@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fastify, { type FastifyReply } from 'fastify';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from '../config/settings.js';
 import type { ReadContext } from '../queries/index.js';
 import { tableNames } from '../store/table-definitions.js';
@@ -90,6 +91,19 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       },
     );
   }
+  // Prometheus metrics, as the processor and the producer serve them: one scrape config covers the stack.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'citystream_api_requests_total',
+    help: 'REST API responses, by route and status code',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   const openapi = buildOpenApi(ROUTES, options.version ?? '0.1.0');
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
 

@@ -6,6 +6,7 @@ import { runUntilStopped } from './run-until-stopped.js';
 
 interface BrokerFlags {
   host: string;
+  advertisedHost?: string;
   dataDir?: string;
   fsync: 'always' | 'interval' | 'never';
   retentionHours: number;
@@ -29,6 +30,10 @@ export const brokerCommand = defineCommand<BrokerFlags>({
   ],
   options: [
     { flags: '--host <address>', description: 'address to listen on and advertise', default: '127.0.0.1' },
+    {
+      flags: '--advertised-host <address>',
+      description: 'address given to clients in Metadata (default: --host)',
+    },
     { flags: '--data-dir <dir>', description: 'where the log lives (default: <dataDir setting>/kafka)' },
     {
       flags: '--fsync <policy>',
@@ -52,6 +57,7 @@ export const brokerCommand = defineCommand<BrokerFlags>({
     const port = ctx.config.brokerPort;
     const broker = await startBroker({
       host: flags.host,
+      advertisedHost: flags.advertisedHost,
       port,
       dataDir,
       partitions: ctx.config.partitions,

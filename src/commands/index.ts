@@ -1,6 +1,11 @@
 import type { CommandEntry } from './define-command.js';
 import { brokerCommand } from './broker.js';
 import { configCommand } from './config.js';
+import { deployCommand } from './deploy/deploy.js';
+import { logsCommand } from './deploy/logs.js';
+import { statusCommand } from './deploy/status.js';
+import { teardownCommand } from './deploy/teardown.js';
+import { dynamodbCommand } from './dynamodb.js';
 import { lagCommand } from './lag.js';
 import { processCommand } from './process.js';
 import { produceCommand } from './produce.js';
@@ -14,10 +19,15 @@ export const commands: readonly CommandEntry[] = [
   upCommand,
   configCommand,
   brokerCommand,
+  dynamodbCommand,
   tablesGroup,
   queryGroup,
   serveCommand,
   produceCommand,
   processCommand,
   lagCommand,
+  deployCommand,
+  statusCommand,
+  logsCommand,
+  teardownCommand,
 ];

@@ -60,12 +60,14 @@ export const processCommand = defineCommand<ProcessFlags>({
   async handler(ctx, flags) {
     const [
       { startPipelineProcessor },
-      { ProcessorMetrics, serveMetrics },
+      { ProcessorMetrics },
+      { serveMetrics },
       { ConsoleView },
       { translateKafkaError },
     ] = await Promise.all([
       import('../processor/start-processor.js'),
       import('../processor/metrics.js'),
+      import('../clients/metrics-server.js'),
       import('../processor/console-view.js'),
       import('../clients/kafka.js'),
     ]);

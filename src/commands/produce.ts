@@ -26,6 +26,7 @@ interface ProduceFlags {
   batchSize: number;
   startTime?: string;
   timeStep?: number;
+  metricsPort?: number;
 }
 
 const GENERATOR_FLAGS = ['seed', 'cities', 'types', 'startTime', 'timeStep'] as const;
@@ -112,6 +113,11 @@ export const produceCommand = defineCommand<ProduceFlags>({
       description: 'event-time step with --start-time (default 1/rate)',
       parse: durationInRange(1, 86_400_000),
     },
+    {
+      flags: '--metrics-port <port>',
+      description: 'serve Prometheus metrics on this port (0: any free port)',
+      parse: intInRange(0, 65535),
+    },
   ],
   handler: (ctx, flags) => runProduce(ctx, flags),
 });
@@ -137,6 +143,11 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
   const { startProgress } = await import('../ui/spinner.js');
   await assertBrokerReachable(ctx.config);
   const kafka = await ctx.kafka('citystream-produce');
+  const metrics =
+    opts.metricsPort === undefined
+      ? undefined
+      : await (await import('../events/producer-metrics.js')).serveProducerMetrics(opts.metricsPort);
+  if (metrics) ctx.out.info(`metrics at ${metrics.url}`);
   const progress = await startProgress(ctx.out, `producing to ${ctx.config.topic}…`);
   let summary: ProduceSummary;
   try {
@@ -151,14 +162,18 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
       rate: opts.rate,
       batchSize: opts.batchSize,
       signal: ctx.signal,
-      onProgress: (p) =>
+      onProgress: (p) => {
+        metrics?.update(p);
         progress.update(
           `producing to ${ctx.config.topic}: ${p.sent} sent (${p.rate.toFixed(1)}/s), ${p.invalid} invalid, ${p.late} late, ${p.errors} errors`,
-        ),
+        );
+      },
     });
   } catch (err) {
     progress.fail(`producing to ${ctx.config.topic} failed`);
     throw translateKafkaError(err, ctx.config, 'produce');
+  } finally {
+    await metrics?.close();
   }
   progress.succeed(`sent ${summary.sent} messages to ${summary.topic}`);
   if (summary.errors > 0) ctx.out.warn(`${summary.errors} messages were not acknowledged by the broker`);
