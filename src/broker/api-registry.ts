@@ -1,4 +1,4 @@
-import type { AnyApiHandler, ApiVersionRange } from './protocol/api.js';
+import type { AnyApiHandler, ApiVersionRange } from './protocol/api-definition.js';
 import { apiVersionsHandler } from './protocol/api-versions/handler.js';
 import { createTopicsHandler } from './protocol/create-topics/handler.js';
 import { deleteTopicsHandler } from './protocol/delete-topics/handler.js';
