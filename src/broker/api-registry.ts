@@ -2,6 +2,7 @@ import type { AnyApiHandler, ApiVersionRange } from './protocol/api-definition.j
 import { apiVersionsHandler } from './protocol/api-versions/handler.js';
 import { createTopicsHandler } from './protocol/create-topics/handler.js';
 import { deleteTopicsHandler } from './protocol/delete-topics/handler.js';
+import { describeConfigsHandler } from './protocol/describe-configs/handler.js';
 import { describeGroupsHandler } from './protocol/describe-groups/handler.js';
 import { fetchHandler } from './protocol/fetch/handler.js';
 import { findCoordinatorHandler } from './protocol/find-coordinator/handler.js';
@@ -32,6 +33,7 @@ export const apiHandlers: readonly AnyApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
+  describeConfigsHandler,
   // consumer groups and committed offsets
   findCoordinatorHandler,
   joinGroupHandler,
