@@ -128,7 +128,8 @@ function validateBatch(batch: Buffer, maxUncompressedBytes: number): void {
     if (!(err instanceof MalformedRecordsError)) throw err;
     throw new BatchValidationError('INVALID_RECORD', err.message);
   }
-  const maxTimestamp = h.baseTimestamp + maxTimestampDelta;
+  // Kafka starts its maximum at NO_TIMESTAMP (-1), so records all older than that leave it at -1.
+  const maxTimestamp = Math.max(-1, h.baseTimestamp + maxTimestampDelta);
   if (maxTimestamp !== h.maxTimestamp) {
     batch.writeBigInt64BE(BigInt(maxTimestamp), 35);
     batch.writeUInt32BE(crc32c(batch, CRC_START, batch.length), 17);
