@@ -1,6 +1,6 @@
 import type { GroupCoordinatorApi } from './group-coordinator-api.js';
 import type { TopicStore } from './log/topic-store.js';
-import type { ApiVersionRange } from './protocol/api.js';
+import type { ApiVersionRange } from './protocol/api-definition.js';
 
 /** Settings every part of the broker may read; defaults are in broker-config.ts. */
 export interface BrokerConfig {
@@ -29,7 +29,7 @@ export interface BrokerState {
   config: BrokerConfig;
   topics: TopicStore;
   groups: GroupCoordinatorApi;
-  /** The versions ApiVersions advertises, derived from the registration list in apis.ts. */
+  /** The versions ApiVersions advertises, derived from the registration list in api-registry.ts. */
   apiVersions: readonly ApiVersionRange[];
   /** One line to the broker's log (stderr of `citystream broker`; silent in tests unless asked). */
   log(line: string): void;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { apiHandlers, versionRanges } from './apis.js';
+import { apiHandlers, versionRanges } from './api-registry.js';
 import { defaultBrokerConfig } from './broker-config.js';
 import type { BrokerConfig, BrokerState } from './broker-state.js';
 import { GroupCoordinator, type GroupCoordinatorOptions } from './group/group-coordinator.js';

@@ -9,7 +9,8 @@ import {
   type Member,
   type SyncGroupResult,
 } from './group.js';
-import type { CommittedOffset, OffsetStore } from './offset-store.js';
+import type { CommittedOffset, OffsetStore, PartitionRef } from './offset-store.js';
+import { subscribedTopics } from './subscription.js';
 import type { GroupProtocol } from './protocol-selection.js';
 import { selectProtocol } from './protocol-selection.js';
 
@@ -72,6 +73,12 @@ export interface GroupListing {
 }
 
 export type OffsetCommitInput = Omit<CommittedOffset, 'commitTimestamp'>;
+
+export interface OffsetDeleteResult {
+  /** Group-level; when not NONE, no partition was looked at. */
+  errorCode: number;
+  partitions: (PartitionRef & { errorCode: number })[];
+}
 
 const joinError = (errorCode: number, memberId: string): JoinGroupResult => ({
   errorCode,
@@ -499,6 +506,54 @@ export class GroupCoordinator {
       listed.set(g.groupId, { groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state });
     }
     return [...listed.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  /**
+   * DeleteGroups: a group can be deleted when it has no members (Kafka's Empty); its committed offsets go
+   * with it. One error code per group id, in order: GROUP_ID_NOT_FOUND for a group with neither members
+   * nor offsets, NON_EMPTY_GROUP while members remain.
+   */
+  async deleteGroups(groupIds: readonly string[]): Promise<number[]> {
+    return Promise.all(
+      groupIds.map(async (groupId) => {
+        if (this.closed) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+        if (!groupId) return ErrorCode.INVALID_GROUP_ID;
+        const group = this.groups.get(groupId);
+        if (group && (group.state !== 'Empty' || group.members.size > 0 || group.pendingMemberIds.size > 0))
+          return ErrorCode.NON_EMPTY_GROUP;
+        if (!group && this.offsets.list(groupId).length === 0) return ErrorCode.GROUP_ID_NOT_FOUND;
+        if (group) this.groups.delete(groupId);
+        await this.offsets.remove(groupId, null);
+        return ErrorCode.NONE;
+      }),
+    );
+  }
+
+  /**
+   * OffsetDelete: forgets the committed offsets of some partitions. As in Kafka, an Empty group loses
+   * them all; a group with members keeps those of topics its members subscribe to
+   * (GROUP_SUBSCRIBED_TO_TOPIC for those partitions) and a non-consumer group with members keeps
+   * everything (NON_EMPTY_GROUP).
+   */
+  async deleteOffsets(groupId: string, partitions: readonly PartitionRef[]): Promise<OffsetDeleteResult> {
+    const refuse = (errorCode: number): OffsetDeleteResult => ({ errorCode, partitions: [] });
+    if (this.closed) return refuse(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (!groupId) return refuse(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groups.get(groupId);
+    if (!group && this.offsets.list(groupId).length === 0) return refuse(ErrorCode.GROUP_ID_NOT_FOUND);
+    let subscribed: (topic: string) => boolean = () => false;
+    if (group && group.members.size > 0) {
+      if (group.protocolType !== 'consumer') return refuse(ErrorCode.NON_EMPTY_GROUP);
+      const topics = subscribedTopics(group);
+      subscribed = (topic) => topics === null || topics.has(topic);
+    }
+    const results = partitions.map((p) => ({
+      ...p,
+      errorCode: subscribed(p.topic) ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC : ErrorCode.NONE,
+    }));
+    const removable = results.filter((p) => p.errorCode === ErrorCode.NONE);
+    if (removable.length > 0) await this.offsets.remove(groupId, removable);
+    return { errorCode: ErrorCode.NONE, partitions: results };
   }
 
   /** Stops every timer and answers every waiting request, then closes the offset store. */

@@ -1,5 +1,5 @@
 import { crc32c } from '../log/crc32c.js';
-import type { CommittedOffset } from './offset-store.js';
+import type { CommittedOffset, PartitionRef } from './offset-store.js';
 
 /**
  * One record of the offsets log: everything one OffsetCommit stored for one group, so a commit of several
@@ -7,6 +7,10 @@ import type { CommittedOffset } from './offset-store.js';
  *
  *   length uint32 | crc32c(payload) uint32 | payload (UTF-8 JSON: { g: groupId, o: [entry…] })
  *   entry: [topic, partition, offset, leaderEpoch, metadata, commitTimestamp]
+ *
+ * A removal (DeleteGroups, OffsetDelete) is a record with `d`: the [topic, partition] pairs it forgets,
+ * or "all" for every offset the group has at that point of the log. Records without `d` are commits, so
+ * a log written before removals existed reads the same.
  *
  * JSON keeps the file readable with `strings` when something goes wrong; commits are small and rare
  * next to produce traffic, so its cost does not matter.
@@ -18,7 +22,11 @@ type Entry = [string, number, number, number, string | null, number];
 export interface OffsetLogRecord {
   groupId: string;
   offsets: CommittedOffset[];
+  /** Set on a removal record: what it forgets (null: everything the group has). */
+  removed?: PartitionRef[] | null;
 }
+
+type Payload = { g: string; o: Entry[]; d?: [string, number][] | 'all' };
 
 export function encodeOffsetRecord(record: OffsetLogRecord): Buffer {
   const entries: Entry[] = record.offsets.map((o) => [
@@ -29,7 +37,10 @@ export function encodeOffsetRecord(record: OffsetLogRecord): Buffer {
     o.metadata,
     o.commitTimestamp,
   ]);
-  const payload = Buffer.from(JSON.stringify({ g: record.groupId, o: entries }), 'utf8');
+  const json: Payload = { g: record.groupId, o: entries };
+  if (record.removed !== undefined)
+    json.d = record.removed === null ? 'all' : record.removed.map((p) => [p.topic, p.partition]);
+  const payload = Buffer.from(JSON.stringify(json), 'utf8');
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   out.writeUInt32BE(payload.length, 0);
   out.writeUInt32BE(crc32c(payload), 4);
@@ -64,7 +75,7 @@ export function decodeOffsetLog(buf: Buffer): DecodedOffsetLog {
 
 function parsePayload(payload: Buffer): OffsetLogRecord | null {
   try {
-    const { g, o } = JSON.parse(payload.toString('utf8')) as { g: string; o: Entry[] };
+    const { g, o, d } = JSON.parse(payload.toString('utf8')) as Payload;
     const offsets = o.map(([topic, partition, offset, leaderEpoch, metadata, commitTimestamp]) => ({
       topic,
       partition,
@@ -73,7 +84,9 @@ function parsePayload(payload: Buffer): OffsetLogRecord | null {
       metadata,
       commitTimestamp,
     }));
-    return { groupId: g, offsets };
+    if (d === undefined) return { groupId: g, offsets };
+    const removed = d === 'all' ? null : d.map(([topic, partition]) => ({ topic, partition }));
+    return { groupId: g, offsets, removed };
   } catch {
     // A checksum match on unparseable JSON would be a bug of ours; recovery treats it like a torn tail.
     return null;

@@ -1,8 +1,8 @@
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeOffsetLog, encodeOffsetRecord } from './offset-log-record.js';
+import { decodeOffsetLog, encodeOffsetRecord, type OffsetLogRecord } from './offset-log-record.js';
 import { syncDirectory } from '../log/sync-directory.js';
-import { OffsetTable, type CommittedOffset, type OffsetStore } from './offset-store.js';
+import { OffsetTable, type CommittedOffset, type OffsetStore, type PartitionRef } from './offset-store.js';
 
 export const OFFSETS_LOG_FILE = 'consumer-offsets.log';
 
@@ -60,7 +60,8 @@ export class OffsetLogStore implements OffsetStore {
     const store = new OffsetLogStore(dir, file, options.compactAfterEntries ?? 10_000);
     for (const record of records) {
       for (const o of record.offsets) store.table.put(record.groupId, o);
-      store.entriesInFile += record.offsets.length;
+      if (record.removed !== undefined) store.table.remove(record.groupId, record.removed);
+      store.entriesInFile += recordEntries(record.offsets, record.removed);
     }
     // Rewriting on open also removes the torn tail, which appending after it would otherwise bury.
     if (validBytes < contents.length || store.entriesInFile > store.table.size) await store.compact();
@@ -68,15 +69,31 @@ export class OffsetLogStore implements OffsetStore {
   }
 
   commit(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('offsets store is closed'));
-    if (offsets.length === 0) return Promise.resolve();
+    if (offsets.length === 0) return this.closed ? this.rejectClosed() : Promise.resolve();
     const copies = offsets.map((o) => ({ ...o }));
+    // Visible to OffsetFetch only once durable, so nobody reads an offset a crash could take back.
+    return this.enqueue({ groupId, offsets: copies }, () =>
+      copies.forEach((o) => this.table.put(groupId, o)),
+    );
+  }
+
+  remove(groupId: string, partitions: readonly PartitionRef[] | null): Promise<void> {
+    const removed = partitions === null ? null : partitions.map((p) => ({ ...p }));
+    // Applied once durable too: a crash before the fsync leaves the offsets, and the client was not told.
+    return this.enqueue({ groupId, offsets: [], removed }, () => this.table.remove(groupId, removed));
+  }
+
+  private rejectClosed(): Promise<void> {
+    return Promise.reject(new Error('offsets store is closed'));
+  }
+
+  private enqueue(record: OffsetLogRecord, apply: () => void): Promise<void> {
+    if (this.closed) return this.rejectClosed();
     return new Promise((resolve, reject) => {
       this.queue.push({
-        bytes: encodeOffsetRecord({ groupId, offsets: copies }),
-        entries: copies.length,
-        // Visible to OffsetFetch only once durable, so nobody reads an offset a crash could take back.
-        apply: () => copies.forEach((o) => this.table.put(groupId, o)),
+        bytes: encodeOffsetRecord(record),
+        entries: recordEntries(record.offsets, record.removed),
+        apply,
         resolve,
         reject,
       });
@@ -149,4 +166,13 @@ export class OffsetLogStore implements OffsetStore {
     while (this.writing) await this.writing;
     await this.file.close();
   }
+}
+
+/** What a record counts toward compaction: its entries, and one for a removal of everything. */
+function recordEntries(
+  offsets: readonly CommittedOffset[],
+  removed: readonly PartitionRef[] | null | undefined,
+): number {
+  if (removed === undefined) return offsets.length;
+  return offsets.length + (removed === null ? 1 : removed.length);
 }

@@ -9,6 +9,11 @@ export interface CommittedOffset {
   commitTimestamp: number;
 }
 
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
 /**
  * Where committed offsets live. The coordinator only needs this interface; the broker uses the durable
  * file-backed store (offset-log-store.ts), tests of the state machine an in-memory one.
@@ -17,8 +22,14 @@ export interface OffsetStore {
   /** Resolves once the offsets are durable; a commit of several partitions is all-or-nothing. */
   commit(groupId: string, offsets: readonly CommittedOffset[]): Promise<void>;
   get(groupId: string, topic: string, partition: number): CommittedOffset | undefined;
+  /**
+   * Forgets committed offsets (DeleteGroups, OffsetDelete); resolves once that is durable. `partitions`
+   * null forgets every offset the group has when the removal is applied.
+   */
+  remove(groupId: string, partitions: readonly PartitionRef[] | null): Promise<void>;
   /** Every committed offset of a group, ordered by topic then partition. */
   list(groupId: string): CommittedOffset[];
+  /** Groups with at least one committed offset. */
   groupIds(): string[];
   close(): Promise<void>;
 }
@@ -35,6 +46,15 @@ export class OffsetTable {
 
   get(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.groups.get(groupId)?.get(`${topic}\0${partition}`);
+  }
+
+  /** A group left without offsets is forgotten, so it no longer lists as Empty. */
+  remove(groupId: string, partitions: readonly PartitionRef[] | null): void {
+    const group = this.groups.get(groupId);
+    if (!group) return;
+    if (partitions === null) group.clear();
+    else for (const p of partitions) group.delete(`${p.topic}\0${p.partition}`);
+    if (group.size === 0) this.groups.delete(groupId);
   }
 
   list(groupId: string): CommittedOffset[] {
@@ -64,6 +84,9 @@ export class MemoryOffsetStore implements OffsetStore {
   }
   get(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.table.get(groupId, topic, partition);
+  }
+  async remove(groupId: string, partitions: readonly PartitionRef[] | null): Promise<void> {
+    this.table.remove(groupId, partitions);
   }
   list(groupId: string): CommittedOffset[] {
     return this.table.list(groupId);

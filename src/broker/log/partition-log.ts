@@ -40,6 +40,11 @@ export interface ReadResult {
  * data becomes visible to readers once written. With fsync 'always', an append resolves only after
  * fdatasync; syncs of concurrent appends are coalesced into one.
  */
+/** Segments roll at least this often so time retention can delete whole segments (Kafka's segment.ms). */
+export function segmentRollMs(config: Pick<BrokerConfig, 'retentionMs'>): number {
+  return Math.min(config.retentionMs, 60 * 60 * 1000);
+}
+
 export class PartitionLog {
   private nextOffset: number;
   /** Highest offset + 1 that readers may see (written to the file). */
@@ -164,9 +169,8 @@ export class PartitionLog {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** Segments roll at least this often so time retention can delete whole segments. */
   private segmentMs(): number {
-    return Math.min(this.config.retentionMs, 60 * 60 * 1000);
+    return segmentRollMs(this.config);
   }
 
   /** One fdatasync for every append written so far; concurrent callers share the next sync. */

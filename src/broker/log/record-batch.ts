@@ -1,7 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { ProtocolError } from '../protocol/protocol-error.js';
-import { Reader } from '../protocol/reader.js';
 import { crc32c } from './crc32c.js';
+import { MalformedRecordsError, walkRecords } from './records.js';
 
 /**
  * RecordBatch v2, the unit the log stores (as received, with the broker's base offset written in):
@@ -71,10 +70,12 @@ export function crcMatches(batch: Buffer): boolean {
 }
 
 /**
- * Splits the records field of a Produce request into batches and validates each: magic 2, length within
- * the field, CRC, a consistent record count (records parsed for uncompressed and gzip batches; other
- * codecs are stored opaque). Throws BatchValidationError, which the Produce handler turns into an error
- * code for that partition.
+ * Splits the records field of a Produce request into batches and validates each as Kafka's LogValidator
+ * does for a client's batch (docs/broker.md, "Record validation"): magic 2, length within the field, CRC,
+ * header fields, and for uncompressed and gzip batches every record's framing; other codecs are stored
+ * opaque. A batch whose maxTimestamp is not its records' largest timestamp gets the right one written in
+ * (and its CRC recomputed), as Kafka does. Throws BatchValidationError, which the Produce handler turns
+ * into an error code for that partition.
  */
 export function splitAndValidate(records: Buffer, maxUncompressedBytes: number): Buffer[] {
   const batches: Buffer[] = [];
@@ -96,26 +97,70 @@ export function splitAndValidate(records: Buffer, maxUncompressedBytes: number):
 
 export class BatchValidationError extends Error {
   constructor(
-    readonly errorName: 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+    readonly errorName:
+      | 'CORRUPT_MESSAGE'
+      | 'INVALID_RECORD'
+      | 'INVALID_TIMESTAMP'
+      | 'UNSUPPORTED_COMPRESSION_TYPE'
+      | 'UNSUPPORTED_FOR_MESSAGE_FORMAT',
     message: string,
   ) {
     super(message);
   }
 }
 
+const TIMESTAMP_TYPE_LOG_APPEND = 0x08;
+const TRANSACTIONAL = 0x10;
+const CONTROL = 0x20;
+
 function validateBatch(batch: Buffer, maxUncompressedBytes: number): void {
   const h = readBatchHeader(batch);
-  if (h.magic !== 2) throw new BatchValidationError('UNSUPPORTED_FOR_MESSAGE_FORMAT', `magic ${h.magic}`);
+  // Produce v3+ carries only magic 2 (ProduceRequest.validateRecords answers INVALID_RECORD).
+  if (h.magic !== 2) throw new BatchValidationError('INVALID_RECORD', `magic ${h.magic}`);
   if (!crcMatches(batch)) throw new BatchValidationError('CORRUPT_MESSAGE', 'CRC-32C mismatch');
-  if (h.recordCount < 0 || h.lastOffsetDelta !== h.recordCount - 1)
+  validateHeader(h);
+  const body = recordsBody(batch, h, maxUncompressedBytes);
+  if (body === null) return;
+  let maxTimestampDelta: number;
+  try {
+    maxTimestampDelta = walkRecords(body, h.recordCount);
+  } catch (err) {
+    if (!(err instanceof MalformedRecordsError)) throw err;
+    throw new BatchValidationError('INVALID_RECORD', err.message);
+  }
+  // Kafka starts its maximum at NO_TIMESTAMP (-1), so records all older than that leave it at -1.
+  const maxTimestamp = Math.max(-1, h.baseTimestamp + maxTimestampDelta);
+  if (maxTimestamp !== h.maxTimestamp) {
+    batch.writeBigInt64BE(BigInt(maxTimestamp), 35);
+    batch.writeUInt32BE(crc32c(batch, CRC_START, batch.length), 17);
+  }
+}
+
+/** LogValidator.validateBatch and validateTimestamp, for what the batch header alone decides. */
+function validateHeader(h: BatchHeader): void {
+  if (h.recordCount <= 0 || h.lastOffsetDelta < 0)
     throw new BatchValidationError(
       'INVALID_RECORD',
-      `count ${h.recordCount}, lastOffsetDelta ${h.lastOffsetDelta}`,
+      `record count ${h.recordCount}, lastOffsetDelta ${h.lastOffsetDelta}`,
     );
-  if ((h.attributes & 0x30) !== 0)
-    throw new BatchValidationError('UNSUPPORTED_FOR_MESSAGE_FORMAT', 'transactional and control batches');
-  const body = recordsBody(batch, h, maxUncompressedBytes);
-  if (body !== null) countRecords(body, h.recordCount);
+  if (h.lastOffsetDelta !== h.recordCount - 1)
+    throw new BatchValidationError(
+      'INVALID_RECORD',
+      `lastOffsetDelta ${h.lastOffsetDelta} does not match the record count ${h.recordCount}`,
+    );
+  if ((h.attributes & CONTROL) !== 0)
+    throw new BatchValidationError('INVALID_RECORD', 'clients may not write control batches');
+  if ((h.attributes & TRANSACTIONAL) !== 0)
+    throw new BatchValidationError('UNSUPPORTED_FOR_MESSAGE_FORMAT', 'transactional batches');
+  if (h.producerId >= 0n && h.baseSequence < 0)
+    throw new BatchValidationError(
+      'INVALID_RECORD',
+      `producer ${h.producerId} with sequence ${h.baseSequence}`,
+    );
+  if ((h.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0)
+    throw new BatchValidationError('INVALID_TIMESTAMP', 'a producer may not set the LogAppendTime type');
+  if ((h.attributes & 0x07) > Compression.zstd)
+    throw new BatchValidationError('UNSUPPORTED_COMPRESSION_TYPE', `codec ${h.attributes & 0x07}`);
 }
 
 /** The records of a batch, uncompressed; null for codecs stored opaque (snappy, lz4, zstd). */
@@ -136,48 +181,25 @@ function gunzipBounded(data: Buffer, maxBytes: number): Buffer {
 }
 
 /**
- * Record => length:varint attributes:int8 timestampDelta:varlong offsetDelta:varint key:varbytes
- *           value:varbytes headers:[key:varstring value:varbytes] (varint count)
- * Walks the records' framing only; the broker never needs their contents.
- */
-function countRecords(body: Buffer, expected: number): void {
-  const r = new Reader(body);
-  let count = 0;
-  try {
-    while (r.remaining > 0) {
-      const length = r.varint();
-      if (length < 0) throw new ProtocolError('negative record length');
-      r.raw(length);
-      count++;
-    }
-  } catch (err) {
-    throw new BatchValidationError('CORRUPT_MESSAGE', `records: ${(err as Error).message}`);
-  }
-  if (count !== expected)
-    throw new BatchValidationError('INVALID_RECORD', `${count} records, header says ${expected}`);
-}
-
-/**
  * Offset delta and timestamp of each record of a batch, in order; null for codecs stored opaque (snappy,
- * lz4, zstd). Used by ListOffsets to answer a timestamp query to the record, not just the batch.
+ * lz4, zstd), and for a batch whose records do not parse (one stored before this broker validated
+ * records). Used by ListOffsets to answer a timestamp query to the record, not just the batch.
  */
 export function recordTimestamps(
   batch: Buffer,
   maxUncompressedBytes: number,
 ): { offsetDelta: number; timestamp: number }[] | null {
   const h = readBatchHeader(batch);
-  const body = recordsBody(batch, h, maxUncompressedBytes);
-  if (body === null) return null;
-  const r = new Reader(body);
   const out: { offsetDelta: number; timestamp: number }[] = [];
-  while (r.remaining > 0) {
-    const length = r.varint();
-    const end = r.offset + length;
-    r.int8(); // attributes
-    const timestampDelta = Number(r.varlong());
-    const offsetDelta = r.varint();
-    out.push({ offsetDelta, timestamp: h.baseTimestamp + timestampDelta });
-    r.raw(end - r.offset);
+  try {
+    const body = recordsBody(batch, h, maxUncompressedBytes);
+    if (body === null) return null;
+    walkRecords(body, h.recordCount, (offsetDelta, timestampDelta) =>
+      out.push({ offsetDelta, timestamp: h.baseTimestamp + timestampDelta }),
+    );
+  } catch (err) {
+    if (err instanceof MalformedRecordsError || err instanceof BatchValidationError) return null;
+    throw err;
   }
   return out;
 }

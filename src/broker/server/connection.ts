@@ -5,7 +5,7 @@ import {
   type ConnectionInfo,
   type HandlerContext,
   NO_RESPONSE,
-} from '../protocol/api.js';
+} from '../protocol/api-definition.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { BrokerState } from '../broker-state.js';
-import type { AnyApiHandler } from '../protocol/api.js';
+import type { AnyApiHandler } from '../protocol/api-definition.js';
 import { Connection } from './connection.js';
 
 export interface KafkaServer {

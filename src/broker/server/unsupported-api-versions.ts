@@ -1,4 +1,4 @@
-import type { ApiVersionRange } from '../protocol/api.js';
+import type { ApiVersionRange } from '../protocol/api-definition.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { Writer } from '../protocol/writer.js';
 

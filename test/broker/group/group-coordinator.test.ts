@@ -7,6 +7,7 @@ import {
 import type { JoinGroupResult } from '../../../src/broker/group/group.js';
 import { MemoryOffsetStore } from '../../../src/broker/group/offset-store.js';
 import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
+import { Writer } from '../../../src/broker/protocol/writer.js';
 import { FakeClock } from './fake-clock.js';
 
 const SESSION = 10_000;
@@ -349,5 +350,80 @@ describe('Broker > Group > GroupCoordinator', () => {
     expect((await bJoin).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     expect(clock.pendingTimers).toBe(0);
     expect(coordinator.heartbeat('g', 1, a.memberId)).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  });
+
+  describe('deleteGroups', () => {
+    it('deletes a group that only has offsets, with them, and refuses one with members', async () => {
+      const { coordinator } = setup();
+      const offsets = [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: null }];
+      await coordinator.commitOffsets('simple', -1, '', offsets);
+      await stablePair(coordinator);
+      expect(await coordinator.deleteGroups(['simple', 'g', 'nobody', ''])).toEqual([
+        ErrorCode.NONE,
+        ErrorCode.NON_EMPTY_GROUP,
+        ErrorCode.GROUP_ID_NOT_FOUND,
+        ErrorCode.INVALID_GROUP_ID,
+      ]);
+      expect(coordinator.describeGroup('simple').state).toBe('Dead');
+      expect(coordinator.fetchOffsets('simple', [{ topic: 't', partitions: [0] }])[0]?.offset).toBe(-1);
+      expect(coordinator.listGroups().map((g) => g.groupId)).toEqual(['g']);
+    });
+  });
+
+  describe('deleteOffsets', () => {
+    const commit = async (coordinator: GroupCoordinator, groupId: string, generationId = -1, memberId = '') =>
+      expect(
+        await coordinator.commitOffsets(groupId, generationId, memberId, [
+          { topic: 'subscribed', partition: 0, offset: 1, leaderEpoch: -1, metadata: null },
+          { topic: 'other', partition: 0, offset: 2, leaderEpoch: -1, metadata: null },
+        ]),
+      ).toBe(ErrorCode.NONE);
+    const both = [
+      { topic: 'subscribed', partition: 0 },
+      { topic: 'other', partition: 0 },
+    ];
+    /** The consumer protocol's Subscription v0: version, [topics], user_data. */
+    const subscription = (...topics: string[]) => {
+      const w = new Writer().int16(0).int32(topics.length);
+      for (const t of topics) w.string(t);
+      return { name: 'range', metadata: w.bytes(Buffer.alloc(0)).toBuffer() };
+    };
+
+    it('removes every asked-for offset of a group without members', async () => {
+      const { coordinator } = setup();
+      await commit(coordinator, 'simple');
+      expect(await coordinator.deleteOffsets('simple', both)).toEqual({
+        errorCode: ErrorCode.NONE,
+        partitions: both.map((p) => ({ ...p, errorCode: ErrorCode.NONE })),
+      });
+      expect(coordinator.describeGroup('simple').state).toBe('Dead');
+      expect((await coordinator.deleteOffsets('simple', both)).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    });
+
+    it('keeps the offsets of topics a live consumer group subscribes to', async () => {
+      const { coordinator } = setup();
+      const a = await coordinator.joinGroup(joinInput({ protocols: [subscription('subscribed')] }));
+      await coordinator.syncGroup(syncInput(a.memberId, 1));
+      await commit(coordinator, 'g', 1, a.memberId);
+      const result = await coordinator.deleteOffsets('g', both);
+      expect(result.partitions.map((p) => p.errorCode)).toEqual([
+        ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC,
+        ErrorCode.NONE,
+      ]);
+      const left = coordinator.fetchOffsets('g', null).map((o) => o.topic);
+      expect(left).toEqual(['subscribed']);
+    });
+
+    it('keeps everything when the subscriptions do not parse, or the group is not a consumer group', async () => {
+      const { coordinator } = setup();
+      const a = await coordinator.joinGroup(joinInput()); // metadata "range-meta": no Subscription
+      await coordinator.syncGroup(syncInput(a.memberId, 1));
+      await commit(coordinator, 'g', 1, a.memberId);
+      const result = await coordinator.deleteOffsets('g', both);
+      expect(result.partitions.every((p) => p.errorCode === ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC)).toBe(true);
+      await coordinator.joinGroup(joinInput({ groupId: 'connect', protocolType: 'connect' }));
+      expect((await coordinator.deleteOffsets('connect', both)).errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
+      expect(coordinator.fetchOffsets('g', null)).toHaveLength(2);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrokerState } from '../../../src/broker/broker-state.js';
 import { GroupCoordinator } from '../../../src/broker/group/group-coordinator.js';
 import { MemoryOffsetStore } from '../../../src/broker/group/offset-store.js';
-import type { HandlerContext } from '../../../src/broker/protocol/api.js';
+import type { HandlerContext } from '../../../src/broker/protocol/api-definition.js';
 import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import { findCoordinatorHandler } from '../../../src/broker/protocol/find-coordinator/handler.js';
 import { joinGroupHandler } from '../../../src/broker/protocol/join-group/handler.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { ApiDefinition } from '../../../src/broker/protocol/api.js';
+import type { ApiDefinition } from '../../../src/broker/protocol/api-definition.js';
 import { describeGroupsApi } from '../../../src/broker/protocol/describe-groups/index.js';
 import { findCoordinatorApi } from '../../../src/broker/protocol/find-coordinator/index.js';
 import { heartbeatApi } from '../../../src/broker/protocol/heartbeat/index.js';

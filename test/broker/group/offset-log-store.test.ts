@@ -88,4 +88,24 @@ describe('Broker > Group > OffsetLogStore', () => {
     expect(reopened.get('g13', 't', 0)?.offset).toBe(13);
     await reopened.close();
   });
+
+  it('forgets removed offsets and removed groups across a reopen, and after compaction', async () => {
+    const store = await OffsetLogStore.open(dir);
+    await store.commit('g1', [offset('t', 0, 10), offset('t', 1, 20)]);
+    await store.commit('g2', [offset('u', 3, 7)]);
+    await store.remove('g1', [{ topic: 't', partition: 1 }]);
+    await store.remove('g2', null);
+    expect(store.groupIds()).toEqual(['g1']);
+    // A removal of everything applies at its place in the log: a later commit survives it.
+    await store.commit('g2', [offset('u', 4, 8)]);
+    await store.close();
+
+    for (let round = 0; round < 2; round++) {
+      // The first open replays the removals and compacts (the log holds more entries than live ones).
+      const reopened = await OffsetLogStore.open(dir);
+      expect(reopened.list('g1')).toEqual([offset('t', 0, 10)]);
+      expect(reopened.list('g2')).toEqual([offset('u', 4, 8)]);
+      await reopened.close();
+    }
+  });
 });

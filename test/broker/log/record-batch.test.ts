@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { crc32c } from '../../../src/broker/log/crc32c.js';
-import { BatchValidationError, splitAndValidate } from '../../../src/broker/log/record-batch.js';
+import {
+  BatchValidationError,
+  crcMatches,
+  readBatchHeader,
+  splitAndValidate,
+} from '../../../src/broker/log/record-batch.js';
 import { topicNameProblem } from '../../../src/broker/log/topic-name.js';
 import { makeBatch } from './batch-fixture.js';
+import { batch, valueRecord } from './record-batch-fixture.js';
 
 describe('Log > record batch', () => {
   it('computes CRC-32C (the standard check value)', () => {
@@ -22,6 +28,13 @@ describe('Log > record batch', () => {
     expect(() => splitAndValidate(short, 1 << 20)).toThrow(BatchValidationError);
     const gz = await makeBatch(['x'.repeat(10_000)], { compression: 1 });
     expect(() => splitAndValidate(gz, 1000)).toThrow(/gzip/); // decompression is bounded
+  });
+
+  it('accepts negative timestamps as Kafka does, whose maximum then stays at -1 (NO_TIMESTAMP)', () => {
+    const b = batch([valueRecord('old', 0)], { baseTimestamp: -5, maxTimestamp: -5 });
+    expect(splitAndValidate(b, 1 << 20)).toHaveLength(1);
+    expect(readBatchHeader(b).maxTimestamp).toBe(-1);
+    expect(crcMatches(b)).toBe(true);
   });
 
   it('validates topic names as Kafka does', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiDefinition } from '../../../src/broker/protocol/api.js';
+import type { ApiDefinition } from '../../../src/broker/protocol/api-definition.js';
 import { apiVersionsApi } from '../../../src/broker/protocol/api-versions/index.js';
 import { createTopicsApi } from '../../../src/broker/protocol/create-topics/index.js';
 import { deleteTopicsApi } from '../../../src/broker/protocol/delete-topics/index.js';

@@ -1,8 +1,8 @@
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { ErrorCode } from '../error-codes.js';
 import { apiVersionsApi, type ApiVersionsRequest, type ApiVersionsResponse } from './index.js';
 
-/** Advertises exactly the versions registered in apis.ts (computed once at start). */
+/** Advertises exactly the versions registered in api-registry.ts (computed once at start). */
 export const apiVersionsHandler: ApiHandler<ApiVersionsRequest, ApiVersionsResponse> = {
   api: apiVersionsApi,
   async handle(_request, ctx) {

@@ -1,15 +1,11 @@
-import type { ApiDefinition, ApiVersionCodec, ApiVersionRange } from '../api.js';
+import type { ApiDefinition, ApiVersionRange } from '../api-definition.js';
+import { v0 } from './v0.js';
+import { v1 } from './v1.js';
+import { v2 } from './v2.js';
 
-/**
- * ApiVersions Request (Version: 0-2) => (no fields)
- *
- * ApiVersions Response (Version: 2) => error_code [api_keys] throttle_time_ms
- *   error_code => INT16
- *   api_keys => api_key min_version max_version    (INT16 each)
- *   throttle_time_ms => INT32                       v1+
- *
- * v3 is flexible (compact arrays, tagged fields, client software name); clients that open with it, as
- * librdkafka does, get the v0-format UNSUPPORTED_VERSION answer from the server and retry with v2.
+/*
+ * ApiVersions: v3 is flexible (compact arrays, tagged fields, client software name); clients that open
+ * with it, as librdkafka does, get the v0-format UNSUPPORTED_VERSION answer from the server and retry.
  */
 export type ApiVersionsRequest = Record<string, never>;
 
@@ -19,19 +15,8 @@ export interface ApiVersionsResponse {
   throttleTimeMs: number;
 }
 
-function codec(version: number): ApiVersionCodec<ApiVersionsRequest, ApiVersionsResponse> {
-  return {
-    decodeRequest: () => ({}),
-    encodeResponse(w, res) {
-      w.int16(res.errorCode);
-      w.array(res.apiKeys, (w, k) => w.int16(k.apiKey).int16(k.minVersion).int16(k.maxVersion));
-      if (version >= 1) w.int32(res.throttleTimeMs);
-    },
-  };
-}
-
 export const apiVersionsApi: ApiDefinition<ApiVersionsRequest, ApiVersionsResponse> = {
   apiKey: 18,
   name: 'ApiVersions',
-  versions: { 0: codec(0), 1: codec(1), 2: codec(2) },
+  versions: { 0: v0, 1: v1, 2: v2 },
 };

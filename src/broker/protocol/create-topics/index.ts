@@ -1,19 +1,11 @@
-import type { ApiDefinition, ApiVersionCodec } from '../api.js';
+import type { ApiDefinition } from '../api-definition.js';
+import { v0 } from './v0.js';
+import { v1 } from './v1.js';
+import { v2 } from './v2.js';
+import { v3 } from './v3.js';
+import { v4 } from './v4.js';
 
-/**
- * CreateTopics Request (Version: 4) => [topics] timeout_ms validate_only
- *   topics => name STRING, num_partitions INT32, replication_factor INT16,
- *             [assignments] (partition_index INT32, [broker_ids INT32]),
- *             [configs] (name STRING, value NULLABLE_STRING)
- *   timeout_ms => INT32
- *   validate_only => BOOLEAN            v1+
- *
- * CreateTopics Response (Version: 4) => throttle_time_ms [topics]
- *   throttle_time_ms => INT32           v2+
- *   topics => name STRING, error_code INT16, error_message NULLABLE_STRING (v1+)
- *
- * v5 is flexible.
- */
+/* CreateTopics: v0-v4 are served; v5 is flexible. */
 export interface CreatableTopic {
   name: string;
   numPartitions: number;
@@ -33,31 +25,8 @@ export interface CreateTopicsResponse {
   topics: { name: string; errorCode: number; errorMessage: string | null }[];
 }
 
-function codec(version: number): ApiVersionCodec<CreateTopicsRequest, CreateTopicsResponse> {
-  return {
-    decodeRequest: (r) => ({
-      topics: r.array((r) => ({
-        name: r.string(),
-        numPartitions: r.int32(),
-        replicationFactor: r.int16(),
-        assignments: r.array((r) => ({ partitionIndex: r.int32(), brokerIds: r.array((r) => r.int32()) })),
-        configs: r.array((r) => ({ name: r.string(), value: r.nullableString() })),
-      })),
-      timeoutMs: r.int32(),
-      validateOnly: version >= 1 ? r.boolean() : false,
-    }),
-    encodeResponse(w, res) {
-      if (version >= 2) w.int32(res.throttleTimeMs);
-      w.array(res.topics, (w, t) => {
-        w.string(t.name).int16(t.errorCode);
-        if (version >= 1) w.nullableString(t.errorMessage);
-      });
-    },
-  };
-}
-
 export const createTopicsApi: ApiDefinition<CreateTopicsRequest, CreateTopicsResponse> = {
   apiKey: 19,
   name: 'CreateTopics',
-  versions: Object.fromEntries([0, 1, 2, 3, 4].map((v) => [v, codec(v)])),
+  versions: { 0: v0, 1: v1, 2: v2, 3: v3, 4: v4 },
 };

@@ -1,4 +1,4 @@
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { ErrorCode } from '../error-codes.js';
 import { deleteTopicsApi, type DeleteTopicsRequest, type DeleteTopicsResponse } from './index.js';
 

@@ -1,14 +1,10 @@
-import type { ApiDefinition, ApiVersionCodec } from '../api.js';
+import type { ApiDefinition } from '../api-definition.js';
+import { v0 } from './v0.js';
+import { v1 } from './v1.js';
+import { v2 } from './v2.js';
+import { v3 } from './v3.js';
 
-/**
- * DeleteTopics Request (Version: 3) => [topic_names STRING] timeout_ms INT32
- *
- * DeleteTopics Response (Version: 3) => throttle_time_ms [responses]
- *   throttle_time_ms => INT32           v1+
- *   responses => name STRING, error_code INT16
- *
- * v4 is flexible.
- */
+/* DeleteTopics: v0-v3 are served; v4 is flexible. */
 export interface DeleteTopicsRequest {
   topicNames: string[];
   timeoutMs: number;
@@ -19,18 +15,8 @@ export interface DeleteTopicsResponse {
   responses: { name: string; errorCode: number }[];
 }
 
-function codec(version: number): ApiVersionCodec<DeleteTopicsRequest, DeleteTopicsResponse> {
-  return {
-    decodeRequest: (r) => ({ topicNames: r.array((r) => r.string()), timeoutMs: r.int32() }),
-    encodeResponse(w, res) {
-      if (version >= 1) w.int32(res.throttleTimeMs);
-      w.array(res.responses, (w, t) => w.string(t.name).int16(t.errorCode));
-    },
-  };
-}
-
 export const deleteTopicsApi: ApiDefinition<DeleteTopicsRequest, DeleteTopicsResponse> = {
   apiKey: 20,
   name: 'DeleteTopics',
-  versions: Object.fromEntries([0, 1, 2, 3].map((v) => [v, codec(v)])),
+  versions: { 0: v0, 1: v1, 2: v2, 3: v3 },
 };

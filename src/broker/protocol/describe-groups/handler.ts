@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { describeGroupsApi, type DescribeGroupsRequest, type DescribeGroupsResponse } from './index.js';
 
 /** Kafka's "not asked for" value of authorized_operations. */

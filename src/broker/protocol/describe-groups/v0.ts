@@ -16,7 +16,7 @@
  *       member_metadata => BYTES
  *       member_assignment => BYTES
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { Writer } from '../writer.js';
 import type { DescribedGroup, DescribeGroupsRequest, DescribeGroupsResponse } from './index.js';
 

@@ -6,7 +6,7 @@
  *   throttle_time_ms => INT32
  *   (then as v0)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from './index.js';
 import { v0 } from './v0.js';
 

@@ -9,7 +9,7 @@
  *     (error_code … members as v2)
  *     authorized_operations => INT32
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from './index.js';
 import { writeGroup } from './v0.js';
 

@@ -11,7 +11,7 @@
  *       (client_id … member_assignment as v3)
  *     authorized_operations => INT32
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from './index.js';
 import { writeGroup } from './v0.js';
 import { v3 } from './v3.js';

@@ -1,6 +1,6 @@
 import type { BrokerState } from '../../broker-state.js';
 import type { PartitionLog } from '../../log/partition-log.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { ErrorCode } from '../error-codes.js';
 import {
   fetchApi,

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { findCoordinatorApi, type FindCoordinatorRequest, type FindCoordinatorResponse } from './index.js';
 
 const GROUP_KEY = 0;

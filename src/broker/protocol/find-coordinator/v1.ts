@@ -11,7 +11,7 @@
  *   host => STRING
  *   port => INT32
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from './index.js';
 
 export const v1: ApiVersionCodec<FindCoordinatorRequest, FindCoordinatorResponse> = {

@@ -1,4 +1,4 @@
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { heartbeatApi, type HeartbeatRequest, type HeartbeatResponse } from './index.js';
 
 export const heartbeatHandler: ApiHandler<HeartbeatRequest, HeartbeatResponse> = {

@@ -7,7 +7,7 @@
  * Heartbeat Response (Version: 0) => error_code
  *   error_code => INT16
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { HeartbeatRequest, HeartbeatResponse } from './index.js';
 
 export const v0: ApiVersionCodec<HeartbeatRequest, HeartbeatResponse> = {

@@ -6,7 +6,7 @@
  *   throttle_time_ms => INT32
  *   error_code => INT16
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { HeartbeatRequest, HeartbeatResponse } from './index.js';
 import { v0 } from './v0.js';
 

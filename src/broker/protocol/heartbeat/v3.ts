@@ -8,7 +8,7 @@
  * Heartbeat Response (Version: 3) => throttle_time_ms error_code
  *   (same layout as v2)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { HeartbeatRequest, HeartbeatResponse } from './index.js';
 import { v2 } from './v2.js';
 

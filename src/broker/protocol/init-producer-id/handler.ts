@@ -1,5 +1,5 @@
 import type { BrokerState } from '../../broker-state.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { ErrorCode } from '../error-codes.js';
 import { initProducerIdApi, type InitProducerIdRequest, type InitProducerIdResponse } from './index.js';
 

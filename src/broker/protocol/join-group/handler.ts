@@ -1,4 +1,4 @@
-import type { ApiHandler, HandlerContext } from '../api.js';
+import type { ApiHandler, HandlerContext } from '../api-definition.js';
 import { joinGroupApi, type JoinGroupRequest, type JoinGroupResponse } from './index.js';
 
 /** Kafka's client_host: the peer address with a leading slash, as Java's InetAddress prints it. */

@@ -1,4 +1,4 @@
-import type { ApiDefinition } from '../api.js';
+import type { ApiDefinition } from '../api-definition.js';
 import type { JoinGroupResult } from '../../group/group.js';
 import type { GroupProtocol } from '../../group/protocol-selection.js';
 import { v0 } from './v0.js';

@@ -18,7 +18,7 @@
  *     member_id => STRING
  *     metadata => BYTES
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import type { JoinGroupRequest, JoinGroupResponse } from './index.js';

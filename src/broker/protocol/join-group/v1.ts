@@ -12,7 +12,7 @@
  * JoinGroup Response (Version: 1) => error_code generation_id protocol_name leader member_id [members]
  *   (same layout as v0)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { JoinGroupRequest, JoinGroupResponse } from './index.js';
 import { readProtocols, writeJoinResult } from './v0.js';
 

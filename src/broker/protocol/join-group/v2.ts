@@ -6,7 +6,7 @@
  *   throttle_time_ms => INT32
  *   (then as v1)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { JoinGroupRequest, JoinGroupResponse } from './index.js';
 import { writeJoinResult } from './v0.js';
 import { v1 } from './v1.js';

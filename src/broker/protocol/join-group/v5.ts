@@ -22,7 +22,7 @@
  *     group_instance_id => NULLABLE_STRING
  *     metadata => BYTES
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { JoinGroupRequest, JoinGroupResponse } from './index.js';
 import { readProtocols, writeJoinResult } from './v0.js';
 

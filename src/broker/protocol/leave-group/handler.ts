@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { leaveGroupApi, type LeaveGroupRequest, type LeaveGroupResponse } from './index.js';
 
 export const leaveGroupHandler: ApiHandler<LeaveGroupRequest, LeaveGroupResponse> = {

@@ -6,7 +6,7 @@
  * LeaveGroup Response (Version: 0) => error_code
  *   error_code => INT16
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { LeaveGroupRequest, LeaveGroupResponse } from './index.js';
 
 export const v0: ApiVersionCodec<LeaveGroupRequest, LeaveGroupResponse> = {

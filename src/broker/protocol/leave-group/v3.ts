@@ -13,7 +13,7 @@
  *     group_instance_id => NULLABLE_STRING
  *     error_code => INT16
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { LeaveGroupRequest, LeaveGroupResponse } from './index.js';
 
 export const v3: ApiVersionCodec<LeaveGroupRequest, LeaveGroupResponse> = {

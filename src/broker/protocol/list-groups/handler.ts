@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { listGroupsApi, type ListGroupsRequest, type ListGroupsResponse } from './index.js';
 
 export const listGroupsHandler: ApiHandler<ListGroupsRequest, ListGroupsResponse> = {

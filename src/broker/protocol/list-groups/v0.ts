@@ -7,7 +7,7 @@
  *     group_id => STRING
  *     protocol_type => STRING
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { Writer } from '../writer.js';
 import type { ListGroupsRequest, ListGroupsResponse } from './index.js';
 

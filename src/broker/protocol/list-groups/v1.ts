@@ -5,7 +5,7 @@
  *   throttle_time_ms => INT32
  *   (then as v0)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { ListGroupsRequest, ListGroupsResponse } from './index.js';
 import { writeGroups } from './v0.js';
 

@@ -1,5 +1,5 @@
 import type { PartitionLog } from '../../log/partition-log.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { ErrorCode } from '../error-codes.js';
 import {
   listOffsetsApi,

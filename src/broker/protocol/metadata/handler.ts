@@ -1,6 +1,6 @@
 import type { BrokerState } from '../../broker-state.js';
 import { topicNameProblem } from '../../log/topic-name.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { ErrorCode } from '../error-codes.js';
 import { metadataApi, type MetadataRequest, type MetadataResponse, type MetadataTopic } from './index.js';
 

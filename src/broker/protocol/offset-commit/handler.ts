@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { offsetCommitApi, type OffsetCommitRequest, type OffsetCommitResponse } from './index.js';
 
 /**

@@ -15,7 +15,7 @@
  *       partition_index => INT32
  *       error_code => INT16
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import type { OffsetCommitPartition, OffsetCommitRequest, OffsetCommitResponse } from './index.js';

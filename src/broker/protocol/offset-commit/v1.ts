@@ -14,7 +14,7 @@
  * OffsetCommit Response (Version: 1) => [topics]
  *   (same layout as v0)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './index.js';
 import { readTopics, writeTopics } from './v0.js';
 

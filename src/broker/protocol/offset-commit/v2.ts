@@ -14,7 +14,7 @@
  * OffsetCommit Response (Version: 2) => [topics]
  *   (same layout as v1)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './index.js';
 import { readPlainPartition, readTopics, writeTopics } from './v0.js';
 

@@ -6,7 +6,7 @@
  *   throttle_time_ms => INT32
  *   (then as v2)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './index.js';
 import { writeTopics } from './v0.js';
 import { v2 } from './v2.js';

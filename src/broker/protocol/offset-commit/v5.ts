@@ -13,7 +13,7 @@
  * OffsetCommit Response (Version: 5) => throttle_time_ms [topics]
  *   (same layout as v4; retention_time_ms is gone from the request)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './index.js';
 import { readPlainPartition, readTopics } from './v0.js';
 import { v4 } from './v4.js';

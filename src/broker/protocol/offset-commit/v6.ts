@@ -14,7 +14,7 @@
  * OffsetCommit Response (Version: 6) => throttle_time_ms [topics]
  *   (same layout as v5)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { Reader } from '../reader.js';
 import type { OffsetCommitPartition, OffsetCommitRequest, OffsetCommitResponse } from './index.js';
 import { readTopics } from './v0.js';

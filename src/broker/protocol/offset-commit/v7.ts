@@ -15,7 +15,7 @@
  * OffsetCommit Response (Version: 7) => throttle_time_ms [topics]
  *   (same layout as v6)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './index.js';
 import { readTopics } from './v0.js';
 import { readEpochPartition, v6 } from './v6.js';

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes.js';
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { offsetFetchApi, type OffsetFetchRequest, type OffsetFetchResponse } from './index.js';
 
 export const offsetFetchHandler: ApiHandler<OffsetFetchRequest, OffsetFetchResponse> = {

@@ -1,4 +1,4 @@
-import type { ApiDefinition } from '../api.js';
+import type { ApiDefinition } from '../api-definition.js';
 import { v0 } from './v0.js';
 import { v1 } from './v1.js';
 import { v2 } from './v2.js';

@@ -16,7 +16,7 @@
  *
  * (In Kafka v0 reads offsets kept in ZooKeeper and v1 those kept by the broker; here both are the same.)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import type { OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from './index.js';

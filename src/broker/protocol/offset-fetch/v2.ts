@@ -15,7 +15,7 @@
  *       error_code => INT16
  *   error_code => INT16
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './index.js';
 import { readTopic, writePlainPartition, writeTopics } from './v0.js';
 

@@ -14,7 +14,7 @@
  *       error_code => INT16
  *   error_code => INT16
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './index.js';
 import { writeTopics } from './v0.js';
 import { v4 } from './v4.js';

@@ -1,6 +1,6 @@
 import type { BrokerState } from '../../broker-state.js';
 import { BatchValidationError, splitAndValidate } from '../../log/record-batch.js';
-import { NO_RESPONSE, type ApiHandler } from '../api.js';
+import { NO_RESPONSE, type ApiHandler } from '../api-definition.js';
 import { ErrorCode } from '../error-codes.js';
 import {
   produceApi,

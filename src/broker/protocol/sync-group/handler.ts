@@ -1,4 +1,4 @@
-import type { ApiHandler } from '../api.js';
+import type { ApiHandler } from '../api-definition.js';
 import { syncGroupApi, type SyncGroupRequest, type SyncGroupResponse } from './index.js';
 
 export const syncGroupHandler: ApiHandler<SyncGroupRequest, SyncGroupResponse> = {

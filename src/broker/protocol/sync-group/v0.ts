@@ -11,7 +11,7 @@
  *   error_code => INT16
  *   assignment => BYTES
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { Reader } from '../reader.js';
 import type { SyncGroupRequest, SyncGroupResponse } from './index.js';
 

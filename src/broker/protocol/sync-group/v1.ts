@@ -7,7 +7,7 @@
  *   error_code => INT16
  *   assignment => BYTES
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { SyncGroupRequest, SyncGroupResponse } from './index.js';
 import { v0 } from './v0.js';
 

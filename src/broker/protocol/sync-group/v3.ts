@@ -11,7 +11,7 @@
  * SyncGroup Response (Version: 3) => throttle_time_ms error_code assignment
  *   (same layout as v2)
  */
-import type { ApiVersionCodec } from '../api.js';
+import type { ApiVersionCodec } from '../api-definition.js';
 import type { SyncGroupRequest, SyncGroupResponse } from './index.js';
 import { readAssignments } from './v0.js';
 import { v2 } from './v2.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultBrokerConfig } from '../../../../src/broker/broker-config.js';
 import { PartitionLog } from '../../../../src/broker/log/partition-log.js';
-import type { HandlerContext } from '../../../../src/broker/protocol/api.js';
+import type { HandlerContext } from '../../../../src/broker/protocol/api-definition.js';
 import { initProducerIdHandler } from '../../../../src/broker/protocol/init-producer-id/handler.js';
 import { makeBatch } from '../../log/batch-fixture.js';
 

@@ -10,7 +10,7 @@ import type { Writer } from './writer.js';
  *   object in version N's layout (fields the version lacks are skipped). Codecs are pure: no I/O, no policy.
  * - `protocol/<api>/index.ts` exports the ApiDefinition: api key, name, and the version → codec map.
  * - a handler (next to the codec, or in the module that owns the state) implements ApiHandler.
- * - the handler is added to the one list in `src/broker/apis.ts`; ApiVersions advertises exactly the
+ * - the handler is added to the one list in `src/broker/api-registry.ts`; ApiVersions advertises exactly the
  *   versions that list registers, so registering a version is what makes clients use it.
  */
 export interface ApiVersionCodec<Req, Res> {

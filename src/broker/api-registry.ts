@@ -1,7 +1,9 @@
-import type { AnyApiHandler, ApiVersionRange } from './protocol/api.js';
+import type { AnyApiHandler, ApiVersionRange } from './protocol/api-definition.js';
 import { apiVersionsHandler } from './protocol/api-versions/handler.js';
 import { createTopicsHandler } from './protocol/create-topics/handler.js';
+import { deleteGroupsHandler } from './protocol/delete-groups/handler.js';
 import { deleteTopicsHandler } from './protocol/delete-topics/handler.js';
+import { describeConfigsHandler } from './protocol/describe-configs/handler.js';
 import { describeGroupsHandler } from './protocol/describe-groups/handler.js';
 import { fetchHandler } from './protocol/fetch/handler.js';
 import { findCoordinatorHandler } from './protocol/find-coordinator/handler.js';
@@ -13,6 +15,7 @@ import { listGroupsHandler } from './protocol/list-groups/handler.js';
 import { listOffsetsHandler } from './protocol/list-offsets/handler.js';
 import { metadataHandler } from './protocol/metadata/handler.js';
 import { offsetCommitHandler } from './protocol/offset-commit/handler.js';
+import { offsetDeleteHandler } from './protocol/offset-delete/handler.js';
 import { offsetFetchHandler } from './protocol/offset-fetch/handler.js';
 import { produceHandler } from './protocol/produce/handler.js';
 import { syncGroupHandler } from './protocol/sync-group/handler.js';
@@ -32,6 +35,7 @@ export const apiHandlers: readonly AnyApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
+  describeConfigsHandler,
   // consumer groups and committed offsets
   findCoordinatorHandler,
   joinGroupHandler,
@@ -42,6 +46,8 @@ export const apiHandlers: readonly AnyApiHandler[] = [
   offsetFetchHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  deleteGroupsHandler,
+  offsetDeleteHandler,
 ];
 
 /** The advertised ranges, derived from the registrations; throws on a gap or a duplicate api key. */
