@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaConfig } from 'kafkajs';
 import type { Readable } from 'node:stream';
 import { loadConfigFile } from '../config/config-file.js';
 import { resolveConfig, type ConfigSource } from '../config/resolve-config.js';
@@ -35,7 +35,7 @@ export interface Context {
   /** A DynamoDB client for the configured endpoint; one per command. */
   dynamo(): Promise<DynamoDBClient>;
   /** A kafkajs client for the configured brokers (kafkajs's log on stderr with --debug). */
-  kafka(clientId: string): Promise<Kafka>;
+  kafka(clientId: string, options?: { retry?: KafkaConfig['retry'] }): Promise<Kafka>;
 }
 
 export interface RunningContext extends Context {
@@ -74,9 +74,9 @@ export async function createContext(
       }
       return dynamo;
     },
-    async kafka(clientId) {
+    async kafka(clientId, options = {}) {
       const { kafkaFromConfig } = await import('../clients/kafka.js');
-      return kafkaFromConfig(config, { clientId, debug, logTo: io.stderr });
+      return kafkaFromConfig(config, { clientId, debug, logTo: io.stderr, retry: options.retry });
     },
     close() {
       dynamo?.destroy();

@@ -139,10 +139,10 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
   }
 
   const { assertBrokerReachable, ensureTopic, translateKafkaError } = await import('../clients/kafka.js');
-  const { produceEvents } = await import('../events/producer.js');
+  const { produceEvents, PRODUCER_CLIENT_RETRY } = await import('../events/producer.js');
   const { startProgress } = await import('../ui/spinner.js');
   await assertBrokerReachable(ctx.config);
-  const kafka = await ctx.kafka('citystream-produce');
+  const kafka = await ctx.kafka('citystream-produce', { retry: PRODUCER_CLIENT_RETRY });
   const metrics =
     opts.metricsPort === undefined
       ? undefined

@@ -59,6 +59,19 @@ export interface ProduceEventsOptions {
 
 const MAX_CONSECUTIVE_FAILURES = 5;
 
+/**
+ * The retry policy of the Kafka client a producer is built on. kafkajs retries a send with the producer's
+ * own policy (unbounded here) but reconnects and refreshes metadata with the client's: with the usual
+ * client policy (8 retries, about 10 s) a broker that takes longer to come back makes a send fail with
+ * KafkaJSNumberOfRetriesExceeded, which the producer does not retry, and the batch is lost. A client for
+ * produceEvents waits as long as its producer does.
+ */
+export const PRODUCER_CLIENT_RETRY = {
+  retries: Number.MAX_SAFE_INTEGER,
+  initialRetryTime: 100,
+  maxRetryTime: 2000,
+};
+
 export async function produceEvents(options: ProduceEventsOptions): Promise<ProduceSummary> {
   const batchSize = options.batchSize ?? 500;
   const generator = options.messages ? undefined : new EventGenerator(options.generator);
@@ -218,7 +231,7 @@ async function connectProducer(
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2000 },
+      retry: PRODUCER_CLIENT_RETRY,
     });
     try {
       await producer.connect();

@@ -177,9 +177,12 @@ export function producerService(rate: number, onFailure?: (err: unknown) => void
   return {
     name: 'producer',
     async start(state) {
-      const { produceEvents } = await import('../events/producer.js');
+      const { produceEvents, PRODUCER_CLIENT_RETRY } = await import('../events/producer.js');
       const controller = new AbortController();
-      const kafka = kafkaFromConfig(state.config, { clientId: 'citystream-producer' });
+      const kafka = kafkaFromConfig(state.config, {
+        clientId: 'citystream-producer',
+        retry: PRODUCER_CLIENT_RETRY,
+      });
       const running = produceEvents({ kafka, topic: state.config.topic, rate, signal: controller.signal });
       running.catch((err: unknown) => onFailure?.(err));
       return {

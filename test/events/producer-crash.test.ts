@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/clients/kafka.js';
 import { EventGenerator, steppedClock, type GeneratorOptions } from '../../src/events/generator.js';
 import { Prng } from '../../src/events/prng.js';
-import { produceEvents, type ProduceSummary } from '../../src/events/producer.js';
+import { PRODUCER_CLIENT_RETRY, produceEvents, type ProduceSummary } from '../../src/events/producer.js';
 import { waitFor } from '../support/wait-for.js';
 import { readTopicWithKafkajs } from '../support/kafka.js';
 
@@ -68,7 +68,12 @@ describe('produceEvents > broker killed with SIGKILL mid-stream', () => {
     let broker = await spawnBroker(dataDir, 0, selfCrashes[0]);
     children.push(broker.child);
     const port = broker.port;
-    const kafka = createKafka({ brokers: [`127.0.0.1:${port}`], clientId: 'producer-crash' });
+    // As `citystream produce` builds it: the client reconnects as long as its producer retries.
+    const kafka = createKafka({
+      brokers: [`127.0.0.1:${port}`],
+      clientId: 'producer-crash',
+      retry: PRODUCER_CLIENT_RETRY,
+    });
     let sent = 0;
     const producing: Promise<ProduceSummary> = produceEvents({
       kafka,

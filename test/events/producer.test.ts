@@ -62,6 +62,8 @@ describe('produceEvents', () => {
       topic: 'lib-abort',
       generator: { seed: 3 },
       rate: 20,
+      // One message a batch, so a late loop (a loaded machine) cannot send the third and fourth together.
+      batchSize: 1,
       signal: controller.signal,
       progressIntervalMs: 0,
       onProgress: (p) => {
