@@ -87,6 +87,90 @@ export const SCHEMAS: Record<string, Schema> = {
       last_event_at: nullableTime,
     },
   },
+  Rates: {
+    type: 'object',
+    required: ['at', 'events_in_per_s', 'written_per_s', 'late_per_s', 'dead_letters_per_s', 'lag', 'totals'],
+    properties: {
+      at: isoTime,
+      events_in_per_s: { type: 'number' },
+      written_per_s: { type: 'number', description: 'valid events written to the raw events table' },
+      late_per_s: { type: 'number' },
+      dead_letters_per_s: { type: 'number' },
+      invalid_per_s: { type: 'number' },
+      lag: {
+        type: 'object',
+        description: 'consumer lag by partition',
+        additionalProperties: { type: 'integer' },
+      },
+      totals: { type: 'object', additionalProperties: { type: 'integer' } },
+    },
+  },
+  RatesList: list('Rates'),
+  WindowChange: {
+    type: 'object',
+    description: "one partition's contribution to a window after a write (the table's item sums partitions)",
+    required: ['city', 'event_type', 'window_start', 'window_end', 'partition', 'event_count', 'final'],
+    properties: {
+      city: { type: 'string' },
+      event_type: { type: 'string', enum: [...EVENT_TYPES] },
+      window_start: isoTime,
+      window_end: isoTime,
+      partition: {
+        type: 'integer',
+        nullable: true,
+        description: 'null: the whole window, read from the table',
+      },
+      event_count: { type: 'integer' },
+      ...Object.fromEntries(SEVERITIES.map((s) => [s, { type: 'integer' }])),
+      final: { type: 'boolean' },
+    },
+  },
+  DeadLetter: {
+    type: 'object',
+    required: ['at', 'reason', 'source_topic', 'source_partition', 'source_offset', 'key', 'value'],
+    properties: {
+      at: isoTime,
+      reason: { type: 'string' },
+      source_topic: { type: 'string' },
+      source_partition: { type: 'integer' },
+      source_offset: { type: 'integer' },
+      key: { type: 'string', nullable: true },
+      value: { type: 'string', nullable: true, description: 'the raw message value, as received' },
+      window: { type: 'string', description: 'late events: the window that was already final' },
+    },
+  },
+  DeadLetterList: {
+    type: 'object',
+    required: ['count', 'source', 'items'],
+    properties: {
+      count: { type: 'integer' },
+      source: {
+        type: 'string',
+        enum: ['processor', 'tables', 'none'],
+        description: 'processor: fed in-process (`up`); otherwise no dead letters can be shown',
+      },
+      items: { type: 'array', items: ref('DeadLetter') },
+    },
+  },
+  ServiceList: {
+    type: 'object',
+    required: ['count', 'items'],
+    properties: {
+      count: { type: 'integer' },
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'status', 'detail'],
+          properties: {
+            name: { type: 'string' },
+            status: { type: 'string', enum: ['ok', 'down', 'unknown'] },
+            detail: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
   Health: {
     type: 'object',
     required: ['status'],
@@ -98,7 +182,14 @@ export const SCHEMAS: Record<string, Schema> = {
     properties: {
       error: {
         type: 'string',
-        enum: ['invalid_parameter', 'bad_request', 'not_found', 'service_unavailable', 'internal_error'],
+        enum: [
+          'invalid_parameter',
+          'bad_request',
+          'unauthorized',
+          'not_found',
+          'service_unavailable',
+          'internal_error',
+        ],
       },
       parameter: { type: 'string', description: 'the offending parameter (400 only)' },
       message: { type: 'string' },
