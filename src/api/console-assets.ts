@@ -33,7 +33,8 @@ export function defaultConsoleDir(): string | undefined {
   const candidates = ['../console/', '../../dist/console/'].map((p) =>
     fileURLToPath(new URL(p, import.meta.url)),
   );
-  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  // src/console/ has an index.html too (the source): a built directory also has the bundle.
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'app.js')));
 }
 
 async function loadAssets(dir: string): Promise<Map<string, Asset>> {
