@@ -2,6 +2,7 @@ import type { CommandEntry } from './define-command.js';
 import { brokerCommand } from './broker.js';
 import { configCommand } from './config.js';
 import { lagCommand } from './lag.js';
+import { openCommand } from './open.js';
 import { processCommand } from './process.js';
 import { produceCommand } from './produce.js';
 import { queryGroup } from './query/index.js';
@@ -17,6 +18,7 @@ export const commands: readonly CommandEntry[] = [
   tablesGroup,
   queryGroup,
   serveCommand,
+  openCommand,
   produceCommand,
   processCommand,
   lagCommand,
