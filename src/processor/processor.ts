@@ -172,8 +172,16 @@ export class Processor {
     this.rates.unref();
   }
 
-  /** Tells the live bus what a plan wrote, once its writes succeeded. */
+  /** Tells the live bus of a plan's window changes, once its contribution updates succeeded. */
   private publish(partition: number, plan: BatchPlan): void {
+    const live = this.options.live;
+    if (!live) return;
+    for (const write of plan.windowWrites)
+      live.publish({ type: 'window', data: windowChangeOf(write, partition) });
+  }
+
+  /** Tells the live bus of a plan's alerts and dead letters, once they are stored. */
+  private publishWritten(partition: number, plan: BatchPlan): void {
     const live = this.options.live;
     if (!live) return;
     const at = new Date(this.now()).toISOString();
@@ -193,8 +201,6 @@ export class Processor {
       });
     }
     for (const alert of plan.alerts) live.publish({ type: 'alert', data: alert });
-    for (const write of plan.windowWrites)
-      live.publish({ type: 'window', data: windowChangeOf(write, partition) });
   }
 
   /** Finishes the batches in flight (they commit), leaves the group, and closes the clients. */
@@ -342,6 +348,9 @@ export class Processor {
           }),
       plan.rawEvents.length === 0 ? undefined : sink.putEvents(plan.rawEvents, plan.alerts),
     ]);
+    // Alerts and dead letters are in their table and topic now: tell the console before the window
+    // updates, which are slower. A batch re-planned after a conflict tells them again (at least once).
+    this.publishWritten(partition, plan);
     if (plan.windowWrites.length > 0 || plan.rollupWrites.length > 0)
       await sink.writeContributions(partition, plan.windowWrites, plan.rollupWrites);
   }
