@@ -77,6 +77,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console's browser code (built by esbuild, typechecked with src/console/tsconfig.json).
+    files: ['src/console/page/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['bench/**', 'bin/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -2,7 +2,12 @@ import { API_PREFIX, type RouteSpec } from './routes.js';
 import { SCHEMAS, schemaRef } from './schemas.js';
 
 /** Builds the OpenAPI 3 document from the route table, so it describes exactly what the server does. */
-export function buildOpenApi(routes: readonly RouteSpec[], version: string): Record<string, unknown> {
+export function buildOpenApi(
+  routes: readonly RouteSpec[],
+  version: string,
+  /** Paths that are not JSON routes (the event stream), already in OpenAPI form. */
+  extraPaths: Record<string, unknown> = {},
+): Record<string, unknown> {
   const errorResponse = (description: string) => ({
     description,
     content: { 'application/json': { schema: schemaRef('Error') } },
@@ -34,6 +39,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
       },
     };
   }
+  Object.assign(paths, extraPaths);
   paths[`${API_PREFIX}/openapi.json`] = {
     get: {
       operationId: 'openapi',

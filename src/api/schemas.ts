@@ -8,6 +8,14 @@ import {
   StatsSchema,
   SummarySchema,
 } from '../queries/document-schemas.js';
+import {
+  DeadLetterListSchema,
+  DeadLetterSchema,
+  RatesListSchema,
+  RatesSchema,
+  ServiceListSchema,
+  WindowChangeSchema,
+} from '../processor/live-schemas.js';
 
 /**
  * The API's response schemas: the read side's documents (declared once, in queries/document-schemas.ts)
@@ -22,10 +30,23 @@ export const SCHEMAS = {
   Summary: SummarySchema,
   CityList: CityListSchema,
   Stats: StatsSchema,
+  Rates: RatesSchema,
+  RatesList: RatesListSchema,
+  WindowChange: WindowChangeSchema,
+  DeadLetter: DeadLetterSchema,
+  DeadLetterList: DeadLetterListSchema,
+  ServiceList: ServiceListSchema,
   Health: Type.Object({ status: Type.String({ enum: ['ok'] }) }),
   Error: Type.Object({
     error: Type.String({
-      enum: ['invalid_parameter', 'bad_request', 'not_found', 'service_unavailable', 'internal_error'],
+      enum: [
+        'invalid_parameter',
+        'bad_request',
+        'unauthorized',
+        'not_found',
+        'service_unavailable',
+        'internal_error',
+      ],
     }),
     parameter: Type.Optional(Type.String({ description: 'the offending parameter (400 only)' })),
     message: Type.String(),

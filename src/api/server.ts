@@ -1,15 +1,22 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import fastify, { type FastifyReply } from 'fastify';
+import fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from '../config/settings.js';
 import type { ReadContext } from '../queries/index.js';
 import { tableNames } from '../store/table-definitions.js';
+import type { LiveBus } from '../processor/live-bus.js';
 import { ApiError, toErrorReply } from './api-error.js';
+import { defaultConsoleDir, registerConsole } from './console-assets.js';
+import { LiveHub } from './live-hub.js';
+import { liveRoutes, type HealthProbe } from './live-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
 import { SCHEMAS } from './schemas.js';
+import { registerStream, STREAM_PATH, streamOpenApi } from './stream-route.js';
+import { pollTables } from './table-poller.js';
 
 export interface StartApiOptions {
   client: DynamoDBClient;
@@ -27,6 +34,21 @@ export interface StartApiOptions {
   version?: string;
   /** A request whose DynamoDB reads take longer is answered 503 (a hung endpoint must not hang clients). */
   requestTimeoutMs?: number;
+  /**
+   * The processor's bus when it runs in this process (`up`): the live stream relays what it publishes.
+   * Without one, the stream is fed by polling the alerts and aggregations tables.
+   */
+  live?: LiveBus;
+  /** How often the table poller reads, when there is no bus (ms); default 2 000; 0 turns it off. */
+  pollMs?: number;
+  /** More health checks for `/services` (the broker of `up`). */
+  probes?: HealthProbe[];
+  /** When set, every /api/v1 request but health and openapi.json needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** The built console's directory (default: dist/console of the package); null serves none. */
+  consoleDir?: string | null;
+  /** Events kept for Last-Event-ID resumption (tests make it small). */
+  streamBufferSize?: number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -34,6 +56,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export interface RunningApi {
   url: string;
   port: number;
+  /** The live feed behind /api/v1/stream (tests push into it). */
+  hub: LiveHub;
   /** Stops accepting, lets in-flight requests finish, closes idle connections. */
   close(): Promise<void>;
 }
@@ -70,6 +94,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     const message = `no such endpoint: ${req.method} ${req.url.split('?')[0]}; see ${API_PREFIX}/openapi.json`;
     return sendError(reply, new ApiError(404, { error: 'not_found', message }));
   });
+  if (options.token !== undefined) app.addHook('onRequest', bearerCheck(options.token));
   if (options.log) {
     const log = options.log;
     app.addHook('onResponse', async (req, reply) => {
@@ -77,7 +102,15 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     });
   }
 
-  for (const route of ROUTES) {
+  const hub = new LiveHub({ bufferSize: options.streamBufferSize });
+  const detach = options.live
+    ? hub.attach(options.live, 'processor')
+    : options.pollMs === 0
+      ? () => {}
+      : pollTables(hub, read, options.pollMs ?? 2_000);
+  app.addHook('onClose', async () => detach());
+  const routes = [...ROUTES, ...liveRoutes(hub, options.probes ?? [], clock)];
+  for (const route of routes) {
     app.get(
       API_PREFIX + route.path,
       { schema: { response: { 200: SCHEMAS[route.response] } } },
@@ -91,6 +124,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       },
     );
   }
+  registerStream(app, hub);
   // Prometheus metrics, as the processor and the producer serve them: one scrape config covers the stack.
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -104,8 +138,9 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
-  const openapi = buildOpenApi(ROUTES, options.version ?? '0.1.0');
+  const openapi = buildOpenApi(routes, options.version ?? '0.1.0', { [STREAM_PATH]: streamOpenApi() });
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
+  if (options.consoleDir !== null) await registerConsole(app, options.consoleDir ?? defaultConsoleDir());
 
   await app.listen({ host: options.host, port: options.port });
   const { port, address, family } = app.server.address() as AddressInfo;
@@ -113,6 +148,36 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   return {
     url: `http://${host}:${port}`,
     port,
+    hub,
     close: () => app.close(),
+  };
+}
+
+/** Paths anyone may read: the page itself (it asks for the token), health checks, the API's description. */
+const OPEN_PATHS = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/openapi.json`]);
+
+/**
+ * The API token check. EventSource cannot send headers, so the stream alone also takes
+ * `?access_token=`; everything else needs the header, so a token never lands in other URLs or logs.
+ */
+function bearerCheck(token: string) {
+  const expected = Buffer.from(token);
+  const matches = (given: string | undefined) =>
+    given !== undefined &&
+    Buffer.byteLength(given) === expected.length &&
+    timingSafeEqual(Buffer.from(given), expected);
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const [path = '', query = ''] = req.url.split('?', 2);
+    if (!path.startsWith(API_PREFIX) || OPEN_PATHS.has(path)) return;
+    const header = req.headers.authorization;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+    const fromQuery =
+      path === STREAM_PATH ? (new URLSearchParams(query).get('access_token') ?? undefined) : undefined;
+    if (matches(bearer) || matches(fromQuery)) return;
+    reply.header('www-authenticate', 'Bearer realm="citystream"');
+    throw new ApiError(401, {
+      error: 'unauthorized',
+      message: 'this API needs its token: send `Authorization: Bearer <token>`',
+    });
   };
 }

@@ -7,6 +7,7 @@ import { statusCommand } from './deploy/status.js';
 import { teardownCommand } from './deploy/teardown.js';
 import { dynamodbCommand } from './dynamodb.js';
 import { lagCommand } from './lag.js';
+import { openCommand } from './open.js';
 import { processCommand } from './process.js';
 import { produceCommand } from './produce.js';
 import { queryGroup } from './query/index.js';
@@ -23,6 +24,7 @@ export const commands: readonly CommandEntry[] = [
   tablesGroup,
   queryGroup,
   serveCommand,
+  openCommand,
   produceCommand,
   processCommand,
   lagCommand,

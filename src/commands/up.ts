@@ -70,7 +70,13 @@ export const upCommand = defineCommand<UpFlags>({
         address: s.address ?? null,
         summary: s.summary,
       }));
-      ctx.out.result({ status: 'running', services: listing }, () =>
+      // The web console first: it is where most people go next.
+      const consoleUrl = stack.services.find((s) => s.name === 'api')?.address?.replace(/\/api\/v1$/, '/');
+      if (consoleUrl) {
+        const portFlag = ctx.sources.apiPort === 'flag' ? ` --api-port ${new URL(consoleUrl).port}` : '';
+        ctx.out.info(`web console: ${consoleUrl}   (citystream open${portFlag})`);
+      }
+      ctx.out.result({ status: 'running', console: consoleUrl ?? null, services: listing }, () =>
         renderTable(
           ['service', 'address', ''],
           listing.map((s) => [s.name, s.address ?? '', s.summary]),

@@ -11,6 +11,7 @@ import {
   type PlannerOptions,
 } from './batch-planner.js';
 import { deadLetterMessage } from './dead-letter.js';
+import { ratesBetween, windowChangeOf, type LiveBus } from './live-bus.js';
 import { PartitionState } from './partition-state.js';
 import { ContributionConflict, type ProcessorSink } from './sinks/sink.js';
 
@@ -26,6 +27,8 @@ export interface ProcessorOptions {
   /** Where a group with no committed offset starts: the beginning (default) or only new messages. */
   fromBeginning?: boolean;
   metrics?: ProcessorMetrics;
+  /** Told of each alert, window change and dead letter as it is written, and of the rates every second. */
+  live?: LiveBus;
   /** How often the idle tick runs (ms); default min(5 s, delay / 4). */
   tickMs?: number;
   /** Silence after which a caught-up partition counts as idle (ms); default the watermark delay. */
@@ -91,6 +94,7 @@ export class Processor {
   private producer?: Producer;
   private admin?: Admin;
   private ticker?: NodeJS.Timeout;
+  private rates?: NodeJS.Timeout;
   /** Counts group joins, so work started for one assignment is dropped when a newer one arrives. */
   private generation = 0;
   private stopping?: Promise<void>;
@@ -150,12 +154,60 @@ export class Processor {
     });
     const tickMs = this.options.tickMs ?? Math.max(50, Math.min(5_000, this.options.watermarkDelayMs / 4));
     this.ticker = setInterval(() => void this.tick().catch((err) => this.options.onError?.(err)), tickMs);
+    if (this.options.live) this.startRates(this.options.live);
+  }
+
+  private startRates(live: LiveBus): void {
+    let previous = { ...this.totals };
+    let previousAt = Date.now();
+    this.rates = setInterval(() => {
+      const at = Date.now();
+      live.publish({
+        type: 'rates',
+        data: ratesBetween(previous, this.totals, at - previousAt, this.lag, at),
+      });
+      previous = { ...this.totals };
+      previousAt = at;
+    }, 1_000);
+    this.rates.unref();
+  }
+
+  /** Tells the live bus of a plan's window changes, once its contribution updates succeeded. */
+  private publish(partition: number, plan: BatchPlan): void {
+    const live = this.options.live;
+    if (!live) return;
+    for (const write of plan.windowWrites)
+      live.publish({ type: 'window', data: windowChangeOf(write, partition) });
+  }
+
+  /** Tells the live bus of a plan's alerts and dead letters, once they are stored. */
+  private publishWritten(partition: number, plan: BatchPlan): void {
+    const live = this.options.live;
+    if (!live) return;
+    const at = new Date(this.now()).toISOString();
+    for (const letter of plan.deadLetters) {
+      live.publish({
+        type: 'dead_letter',
+        data: {
+          at,
+          reason: letter.reason,
+          source_topic: this.options.topic,
+          source_partition: partition,
+          source_offset: letter.offset,
+          key: letter.key?.toString() ?? null,
+          value: letter.value?.toString() ?? null,
+          ...(letter.window ? { window: letter.window } : {}),
+        },
+      });
+    }
+    for (const alert of plan.alerts) live.publish({ type: 'alert', data: alert });
   }
 
   /** Finishes the batches in flight (they commit), leaves the group, and closes the clients. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.ticker) clearInterval(this.ticker);
+      if (this.rates) clearInterval(this.rates);
       try {
         await this.consumer?.stop();
         await Promise.all([...this.locks.values()].map((p) => p.catch(() => {})));
@@ -224,6 +276,7 @@ export class Processor {
       try {
         await this.applyPlan(partition, plan);
         state.apply(plan);
+        this.publish(partition, plan);
         break;
       } catch (err) {
         if (!(err instanceof ContributionConflict) || attempt >= MAX_CONFLICT_RETRIES) throw err;
@@ -295,6 +348,9 @@ export class Processor {
           }),
       plan.rawEvents.length === 0 ? undefined : sink.putEvents(plan.rawEvents, plan.alerts),
     ]);
+    // Alerts and dead letters are in their table and topic now: tell the console before the window
+    // updates, which are slower. A batch re-planned after a conflict tells them again (at least once).
+    this.publishWritten(partition, plan);
     if (plan.windowWrites.length > 0 || plan.rollupWrites.length > 0)
       await sink.writeContributions(partition, plan.windowWrites, plan.rollupWrites);
   }
@@ -382,6 +438,7 @@ export class Processor {
         if (plan.windowWrites.length > 0)
           await this.options.sink.writeContributions(partition, plan.windowWrites, []);
         state.apply(plan);
+        this.publish(partition, plan);
         const offset = this.committed.get(partition);
         if (offset !== undefined && plan.finalWindows.length > 0)
           await this.consumer!.commitOffsets([

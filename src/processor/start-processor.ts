@@ -6,6 +6,7 @@ import {
   kafkaFromConfig,
   translateKafkaError,
 } from '../clients/kafka.js';
+import type { LiveBus } from './live-bus.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { minutesToMs } from '../events/windows.js';
 import { Processor, type ProcessorOptions } from './processor.js';
@@ -15,6 +16,8 @@ export interface PipelineProcessorOptions {
   sink: 'dynamodb' | 'none';
   fromBeginning?: boolean;
   metrics?: ProcessorMetrics;
+  /** The in-process bus the API of `up` subscribes to (the web console's live stream). */
+  live?: LiveBus;
   tickMs?: number;
   idleAfterMs?: number;
   debug?: boolean;
@@ -56,6 +59,7 @@ export async function startPipelineProcessor(
     alertSeverities: config.alertSeverities,
     fromBeginning: options.fromBeginning ?? true,
     metrics: options.metrics,
+    live: options.live,
     tickMs: options.tickMs,
     idleAfterMs: options.idleAfterMs,
     onError: options.onError,

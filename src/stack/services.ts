@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { startBroker } from '../broker/broker.js';
 import { createDynamoClient } from '../clients/dynamodb.js';
 import { startEmbeddedDynamo } from '../clients/embedded-dynamodb.js';
-import { kafkaFromConfig } from '../clients/kafka.js';
+import { assertBrokerReachable, kafkaFromConfig } from '../clients/kafka.js';
 import { listenError } from '../clients/listen-error.js';
+import { LiveBus } from '../processor/live-bus.js';
 import type { ProcessorMetrics } from '../processor/metrics.js';
 import { createTables } from '../store/tables.js';
 import type { StackService } from './stack.js';
@@ -28,12 +29,14 @@ export interface LocalStackOptions {
 
 /** The local stack, in start order. */
 export function localStackServices(options: LocalStackOptions = {}): StackService[] {
+  // The processor publishes what it writes; the API in the same process streams it to the web console.
+  const live = new LiveBus();
   return [
     brokerService(),
     embeddedDynamoService(),
     tablesService(),
-    apiService({ log: options.apiLog, reportBug: options.reportBug }),
-    processorService({ metrics: options.metrics, onFailure: options.onFailure?.('processor') }),
+    apiService({ log: options.apiLog, reportBug: options.reportBug, live }),
+    processorService({ metrics: options.metrics, onFailure: options.onFailure?.('processor'), live }),
     ...(options.producerRate === undefined
       ? []
       : [producerService(options.producerRate, options.onFailure?.('producer'))]),
@@ -117,6 +120,7 @@ export function tablesService(): StackService {
 
 export interface ApiServiceOptions {
   version?: string;
+  live?: LiveBus;
   log?: (line: string) => void;
   reportBug?: (err: unknown) => void;
 }
@@ -127,11 +131,23 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
     async start(state) {
       if (!state.dynamo) throw new Error('the API service needs DynamoDB started before it');
       const { startApi } = await import('../api/index.js');
+      const config = state.config;
       const api = await startApi({
         client: state.dynamo,
         config: state.config,
         host: state.config.apiHost,
         port: state.config.apiPort,
+        probes: [
+          {
+            name: 'broker',
+            probe: () =>
+              assertBrokerReachable(config, 1_000).then(() => ({
+                name: 'broker',
+                status: 'ok' as const,
+                detail: `accepts connections at ${config.brokers.join(',')}`,
+              })),
+          },
+        ],
         ...options,
       }).catch((err: unknown) => {
         throw listenError(err, {
@@ -145,7 +161,7 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
       return {
         name: 'api',
         address: `${api.url}/api/v1`,
-        summary: `REST API, OpenAPI at ${api.url}/api/v1/openapi.json`,
+        summary: `REST API, OpenAPI at ${api.url}/api/v1/openapi.json; web console at ${api.url}/`,
         stop: () => api.close(),
       };
     },
@@ -153,7 +169,7 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
 }
 
 export function processorService(
-  options: { metrics?: ProcessorMetrics; onFailure?: (err: unknown) => void } = {},
+  options: { metrics?: ProcessorMetrics; onFailure?: (err: unknown) => void; live?: LiveBus } = {},
 ): StackService {
   return {
     name: 'processor',
@@ -162,6 +178,7 @@ export function processorService(
       const running = await startPipelineProcessor(state.config, {
         sink: 'dynamodb',
         metrics: options.metrics,
+        live: options.live,
       });
       running.processor.done.catch((err: unknown) => options.onFailure?.(err));
       return {

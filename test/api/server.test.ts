@@ -35,7 +35,8 @@ beforeAll(async () => {
   await createTables(client, { prefix, billing: { mode: 'on-demand' } });
   const now = new Date();
   await writeThroughWriters(client, tableNames(prefix), buildDataSet(now), now);
-  const common = { host: '127.0.0.1', port: 0, reportBug: (e: unknown) => bugs.push(e) };
+  // The REST API alone: the web console's files are tested in test/console/.
+  const common = { host: '127.0.0.1', port: 0, consoleDir: null, reportBug: (e: unknown) => bugs.push(e) };
   api = await startApi({ ...common, client, config, log: (line) => logLines.push(line) });
   missingApi = await startApi({ ...common, client, config: { ...config, prefix: 'no-such-prefix-' } });
   // Nothing listens on a port we just closed.

@@ -83,6 +83,10 @@ describe('citystream up', () => {
       ['citystream-rollups', 'ACTIVE'],
     ]);
     expect(up.output().stderr).toContain(`curl ${up.address('api')}/health`);
+    // The web console's address comes before the list of services and the hints.
+    const consoleUrl = up.address('api').replace(/api\/v1$/, '');
+    expect(up.output().stderr).toContain(`web console: ${consoleUrl}   (citystream open --api-port `);
+    expect(JSON.parse(up.output().stdout)).toMatchObject({ console: consoleUrl });
     // Ports moved by up's own flags are not seen by other commands, so the hints carry them.
     expect(up.output().stderr).toContain(`  citystream query stats --endpoint http://127.0.0.1:${port}\n`);
     expect(up.output().stderr).toContain(`  citystream lag --brokers 127.0.0.1:${brokerPort}\n`);
