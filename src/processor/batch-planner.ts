@@ -178,6 +178,9 @@ export function planBatch(
     if (verdict) {
       if (replayed) plan.stats.replayed += 1;
       else {
+        // The city rollup's offset moves past the copy (counts unchanged), so a replay of this batch
+        // finds it included and sends its DLQ record no second time.
+        if (cityRollup.next !== null) cityRollup.next = { ...cityRollup.next, o: m.offset };
         const conflicting = verdict.kind === 'conflicting';
         plan.stats[conflicting ? 'conflicting' : 'duplicates'] += 1;
         if (conflicting || options.dlqDuplicates) {

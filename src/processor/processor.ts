@@ -79,6 +79,8 @@ export interface OpenWindowCounts {
 }
 
 export const DEFAULT_DEDUPE_HORIZON_MS = 30 * 86_400_000;
+/** Claims sent between two heartbeats. */
+const CLAIM_CHUNK = 200;
 
 /** How many times a batch is re-planned after conditional-write conflicts before the error surfaces. */
 const MAX_CONFLICT_RETRIES = 5;
@@ -253,7 +255,7 @@ export class Processor {
       await this.restore(partition, state, decoded);
       // Claims are durable before anything of the batch is written: a crash after them replays the
       // same deliveries, whose claims pass again, so no event loses its count and none gains a second.
-      const verdicts = await this.deduplicate(partition, decoded, state);
+      const verdicts = await this.deduplicate(partition, decoded, state, heartbeat);
       plan = planBatch(
         decoded,
         state.view(),
@@ -337,6 +339,7 @@ export class Processor {
     partition: number,
     decoded: DecodedMessage[],
     state: PartitionState,
+    heartbeat: () => Promise<void>,
   ): Promise<Map<number, Verdict>> {
     if (this.horizonMs <= 0) return new Map();
     const view = state.view();
@@ -348,9 +351,15 @@ export class Processor {
     );
     if (candidates.length === 0) return new Map();
     const nowSeconds = Math.floor(this.now() / 1000);
-    const { verdicts, cached, sent } = await judge(candidates, this.claims, nowSeconds, (claims) =>
-      this.options.sink.claimEvents(claims, nowSeconds),
-    );
+    const { verdicts, cached, sent } = await judge(candidates, this.claims, nowSeconds, async (claims) => {
+      // A claim is a request per event: a big batch takes a while, and the group must not think us gone.
+      const outcomes = [];
+      for (let i = 0; i < claims.length; i += CLAIM_CHUNK) {
+        outcomes.push(...(await this.options.sink.claimEvents(claims.slice(i, i + CLAIM_CHUNK), nowSeconds)));
+        await heartbeat();
+      }
+      return outcomes;
+    });
     this.totals.claimsCached += cached;
     this.totals.claimsSent += sent;
     return verdicts;

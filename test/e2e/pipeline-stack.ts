@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
@@ -100,5 +102,31 @@ export async function waitForZeroLag(
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Produces with kcat (librdkafka), a producer without idempotence, as a user's `kcat -P` would: one message
+ * per line, key and value separated by a tab, in order. Lines must hold no tab or newline of their own.
+ */
+export async function produceWithKcat(
+  bootstrap: string,
+  topic: string,
+  messages: ReadonlyArray<{ key: string; value: string }>,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'citystream-kcat-'));
+  const file = join(dir, 'messages.txt');
+  for (const m of messages)
+    if (/[\t\n]/.test(m.key + m.value) || m.value === '')
+      throw new Error(`cannot send ${m.value} with kcat -K`);
+  await writeFile(file, messages.map((m) => `${m.key}\t${m.value}\n`).join(''));
+  try {
+    await promisify(execFile)(
+      'kcat',
+      ['-P', '-b', bootstrap, '-t', topic, '-K', '\t', '-l', '-X', 'enable.idempotence=false', file],
+      { timeout: 120_000 },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -193,6 +193,20 @@ describe('de-duplication', () => {
     expect(watermarkOf(p.watermark, OPTIONS.watermarkDelayMs)).toBe(T0 + 20 * MIN);
   });
 
+  it('a copy moves its city rollup offset (counts unchanged), so a replay of the batch skips its DLQ record', () => {
+    const verdicts = new Map<number, Verdict>([[1, { kind: 'conflicting', of: 'city-events/0/0' }]]);
+    const state = new PartitionState(0, -Infinity);
+    const changed = { ...event(1, 1), description: 'other' };
+    const p = plan(messages([event(1, 1), changed]), state, verdicts);
+    const nyc = p.rollupWrites.find((r) => r.key.scope === 'NYC')!;
+    expect(nyc.next).toMatchObject({ o: 1, counts: { event_count: 1 } });
+    expect(p.rollupWrites.find((r) => r.key.scope === '*')!.next.o).toBe(0);
+    state.apply(p);
+    const again = plan(messages([event(1, 1), changed]), state, verdicts);
+    expect(again.deadLetters).toEqual([]);
+    expect(again.stats).toMatchObject({ replayed: 2, conflicting: 0 });
+  });
+
   it('--dlq-duplicates sends identical copies too, with reason duplicate', () => {
     const verdicts = new Map<number, Verdict>([[1, { kind: 'duplicate', of: 'city-events/0/0' }]]);
     const p = plan(messages([event(1, 1), event(1, 1)]), new PartitionState(0, -Infinity), verdicts, {
