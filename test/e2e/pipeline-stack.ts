@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import type { Config } from '../../src/config/settings.js';
@@ -129,4 +130,20 @@ export async function produceWithKcat(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Every item of a table. A test may Scan: it checks whole tables, independently of the read side. */
+export async function scanAll(
+  client: DynamoDBClient,
+  table: string,
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, never> | undefined;
+  do {
+    // A test may Scan: it checks the whole table against the ground truth, independently of the read side.
+    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) items.push(unmarshall(item));
+    start = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (start);
+  return items;
 }
