@@ -9,6 +9,11 @@
  *   4. the seed's design: one PutItem per event (and per alert), awaited one message at a time per partition.
  * Then end-to-end latency at a steady rate: produce → alert visible in the REST API (p50/p99).
  * The broker, dynalite, the API and the consumers all run in this one process on the same cores.
+ *
+ * `npx tsx bench/processor.ts [N] --dedupe` runs only the de-duplication comparison, side by side: the
+ * processor into dynalite with de-duplication off (`--dedupe-horizon 0`), on with 0% duplicates, and on
+ * with 10% duplicates (N messages each; two thirds of the copies are producer retries in the same
+ * partition, one third identical copies under another key, so in another partition).
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -16,13 +21,15 @@ import type { Config } from '../src/config/settings.js';
 import { startApi } from '../src/api/server.js';
 import { parseEvent } from '../src/events/event-schema.js';
 import { EventGenerator, steppedClock } from '../src/events/generator.js';
+import { Prng } from '../src/events/prng.js';
 import { alertItem, rawEventItem } from '../src/store/items.js';
 import { startPipelineProcessor } from '../src/processor/start-processor.js';
 import { tableNames } from '../src/store/table-definitions.js';
 import { createTables } from '../src/store/tables.js';
 import { sendAll, startPipelineStack, waitForZeroLag } from '../test/e2e/pipeline-stack.js';
 
-const N = Number(process.argv[2] ?? 20_000);
+const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20_000);
+const DEDUPE_ONLY = process.argv.includes('--dedupe');
 const LATENCY_RATE = 20; // events per second
 const LATENCY_SECONDS = 20;
 const PARTITIONS = 6;
@@ -35,7 +42,8 @@ const generator = new EventGenerator({
   severityMix: 'realistic',
 });
 const t0 = Date.now();
-await sendAll(stack.kafka, base.topic, generator.take(N));
+const stream = generator.take(N);
+if (!DEDUPE_ONLY) await sendAll(stack.kafka, base.topic, stream);
 console.log(`pre-filled ${base.topic} with ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 let run = 0;
@@ -46,8 +54,8 @@ async function variantConfig(): Promise<Config> {
   return config;
 }
 
-async function timed(name: string, body: (config: Config) => Promise<void>) {
-  const config = await variantConfig();
+async function timed(name: string, body: (config: Config) => Promise<void>, topic = base.topic) {
+  const config = { ...(await variantConfig()), topic };
   const start = performance.now();
   await body(config);
   await waitForZeroLag(stack.kafka, config.group, config.topic, 1_800_000);
@@ -93,6 +101,63 @@ async function consumeAll(
 const stopLater: Array<() => Promise<void>> = [];
 async function stopAll() {
   for (const stop of stopLater.splice(0)) await stop();
+}
+
+if (DEDUPE_ONLY) {
+  // The same N messages per topic: unique events, and 10% copies of events sent shortly before.
+  const random = new Prng('bench copies');
+  const withCopies: Array<{ key: string; value: string }> = [];
+  for (const m of generator.take(N)) {
+    if (withCopies.length >= N) break;
+    withCopies.push(m);
+    if (random.next() >= 0.1 / 0.9 || withCopies.length >= N) continue;
+    const source = withCopies[Math.max(0, withCopies.length - 1 - Math.floor(random.next() * 500))]!;
+    withCopies.push({
+      key: random.next() < 2 / 3 ? source.key : `elsewhere-${withCopies.length}`,
+      value: source.value,
+    });
+  }
+  await sendAll(stack.kafka, 'unique-events', stream);
+  await sendAll(stack.kafka, 'ten-percent-copies', withCopies.slice(0, N));
+  const variants = [
+    { name: 'de-duplication off (--dedupe-horizon 0), 0% copies', topic: 'unique-events', horizon: 0 },
+    { name: 'de-duplication on, 0% copies', topic: 'unique-events', horizon: undefined },
+    { name: 'de-duplication on, 10% copies', topic: 'ten-percent-copies', horizon: undefined },
+  ];
+  const rows = [];
+  for (const v of variants) {
+    let totals: Record<string, number> = {};
+    const r = await timed(
+      v.name,
+      async (c) => {
+        const running = await startPipelineProcessor(
+          { ...c, dedupeHorizonHours: v.horizon },
+          { sink: 'dynamodb' },
+        );
+        totals = running.processor.totals as unknown as Record<string, number>;
+        stopLater.push(() => running.stop());
+      },
+      v.topic,
+    );
+    await stopAll();
+    rows.push({ ...r, totals: { ...totals } });
+  }
+  for (const r of rows)
+    console.log(
+      `${r.name}: ${r.perSecond.toFixed(0)} events/s; valid ${r.totals.valid}, duplicates ${r.totals.duplicates}, ` +
+        `claims sent ${r.totals.claimsSent}, answered by the cache ${r.totals.claimsCached}`,
+    );
+  console.log(
+    `10% copies / 0% copies: ${(rows[2]!.perSecond / rows[1]!.perSecond).toFixed(3)}; on / off: ${(rows[1]!.perSecond / rows[0]!.perSecond).toFixed(3)}`,
+  );
+  const { loadavg, cpus } = await import('node:os');
+  console.log(
+    `machine: ${cpus().length} cores, ${cpus()[0]?.model}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`,
+  );
+  await stack.stop();
+  process.exit(0);
 }
 
 const results = [];

@@ -7,6 +7,7 @@ interface ProcessFlags {
   metricsPort?: number;
   sink: 'dynamodb' | 'none';
   fromBeginning: boolean;
+  dlqDuplicates?: boolean;
   /** Hidden: the idle tick's period in ms (tests). */
   tickMs?: number;
 }
@@ -22,6 +23,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     'citystream process --metrics-port 9464 --group citystream-processor',
     'citystream process --window 1 --watermark 2 --alert-severities critical',
     'citystream process --sink none --json --console   # compute cost alone, NDJSON stats',
+    'citystream process --dedupe-horizon 48 --dlq-duplicates   # copies within 48 h count once, and go to the DLQ',
   ],
   settings: [
     'group',
@@ -32,6 +34,7 @@ export const processCommand = defineCommand<ProcessFlags>({
       description: 'allowed lateness in minutes; older events are late',
     },
     'alertSeverities',
+    { key: 'dedupeHorizonHours', flag: '--dedupe-horizon <hours>' },
   ],
   options: [
     { flags: '--console', description: 'show a live view of the open windows, lag and throughput' },
@@ -45,6 +48,10 @@ export const processCommand = defineCommand<ProcessFlags>({
       description: 'where results go; none measures the processing alone',
       choices: ['dynamodb', 'none'],
       default: 'dynamodb',
+    },
+    {
+      flags: '--dlq-duplicates',
+      description: 'also send identical copies of counted events to the DLQ (reason duplicate)',
     },
     {
       flags: '--from-beginning',
@@ -75,6 +82,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     const running = await startPipelineProcessor(ctx.config, {
       sink: flags.sink,
       fromBeginning: flags.fromBeginning,
+      dlqDuplicates: flags.dlqDuplicates ?? false,
       metrics,
       tickMs: flags.tickMs,
       debug: ctx.debug,
@@ -124,7 +132,8 @@ export const processCommand = defineCommand<ProcessFlags>({
       totals,
       () =>
         `processed ${totals.consumed} messages: ${totals.valid} valid, ${totals.invalid} malformed, ${totals.late} late, ` +
-        `${totals.replayed} already processed; ${totals.deadLetters} to ${ctx.config.dlqTopic}`,
+        `${totals.replayed} already processed, ${totals.duplicates} duplicates dropped, ${totals.conflicting} conflicting; ` +
+        `${totals.deadLetters} to ${ctx.config.dlqTopic}`,
     );
   },
 });

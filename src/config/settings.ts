@@ -100,6 +100,14 @@ export const settings = [
     description: 'days raw events and alerts are kept',
   },
   {
+    key: 'dedupeHorizonHours',
+    type: 'number',
+    min: 0,
+    max: 87_600,
+    description:
+      'hours after its event time that an event_id counts once (copies dropped); default the raw TTL (ttl-days × 24); 0 turns de-duplication off',
+  },
+  {
     key: 'alertSeverities',
     type: 'list',
     choices: SEVERITIES,
@@ -136,6 +144,8 @@ export interface Config {
   windowMinutes: number;
   watermarkMinutes: number;
   ttlDays: number;
+  /** Unset: the raw TTL (ttlDays × 24). */
+  dedupeHorizonHours?: number;
   alertSeverities: string[];
   billingMode: 'on-demand' | 'provisioned';
 }

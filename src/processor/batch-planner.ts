@@ -1,6 +1,7 @@
 import type { CityEvent } from '../events/event.js';
 import { LATE_REASON, type ParseResult } from '../events/event-schema.js';
 import { observeActivity, observeEvent, watermarkOf, type WatermarkState } from './watermark.js';
+import { CONFLICTING_REASON, DUPLICATE_REASON, type Verdict } from './dedupe.js';
 import { isFinal, isoTime } from '../events/windows.js';
 import {
   addToRollup,
@@ -36,6 +37,8 @@ export interface PlannerOptions {
   windowMs: number;
   watermarkDelayMs: number;
   alertSeverities: ReadonlySet<string>;
+  /** Send identical duplicates to the DLQ too (conflicting ones always go). */
+  dlqDuplicates?: boolean;
 }
 
 /** The state a batch reads: contributions already restored from the items (null: no entry yet). */
@@ -51,6 +54,8 @@ export interface DeadLetter {
   offset: number;
   /** For late events: the window that was already final. */
   window?: string;
+  /** For duplicates: the delivery that won, `<topic>/<partition>/<offset>`. */
+  duplicateOf?: string;
 }
 
 export interface WindowWrite {
@@ -76,7 +81,14 @@ export interface BatchPlan {
   watermark: WatermarkState;
   /** Windows that are final after this batch: written once more (if needed) and then evicted. */
   finalWindows: string[];
-  stats: { valid: number; invalid: number; late: number; replayed: number };
+  stats: {
+    valid: number;
+    invalid: number;
+    late: number;
+    replayed: number;
+    duplicates: number;
+    conflicting: number;
+  };
 }
 
 export function decodeMessages(
@@ -106,8 +118,25 @@ export function requiredKeys(
 }
 
 /**
+ * True when every contribution a valid message touches (city and all-cities rollups, window) already
+ * includes its offset: a replay with nothing left to write, which needs no de-duplication verdict.
+ */
+export function isSettled(m: DecodedMessage, view: ContributionView, options: PlannerOptions): boolean {
+  if (!m.parsed.ok) return true;
+  const includes = (c: Contribution | null | undefined) => c !== null && c !== undefined && m.offset <= c.o;
+  const [cityKey, allKey] = rollupKeysOf(m.parsed.event, m.eventMs);
+  return (
+    includes(view.rollup(rollupId(cityKey))) &&
+    includes(view.rollup(rollupId(allKey))) &&
+    includes(view.window(windowId(windowKeyOf(m.parsed.event, m.eventMs, options.windowMs))))
+  );
+}
+
+/**
  * Plans one batch. Messages must be in offset order (as Kafka delivers them). `openWindows` are the
  * partition's known non-final windows from earlier batches, which may become final by this batch's watermark.
+ * `verdicts` (by offset) are the copies the claims refused: they count nowhere, but like every valid
+ * message they move the watermark, so a partition's watermark does not depend on which copy won.
  */
 export function planBatch(
   messages: readonly DecodedMessage[],
@@ -116,6 +145,7 @@ export function planBatch(
   watermarkIn: WatermarkState,
   options: PlannerOptions,
   nowWallMs: number,
+  verdicts: ReadonlyMap<number, Verdict> = new Map(),
 ): BatchPlan {
   const plan: BatchPlan = {
     deadLetters: [],
@@ -125,7 +155,7 @@ export function planBatch(
     rollupWrites: [],
     watermark: watermarkIn,
     finalWindows: [],
-    stats: { valid: 0, invalid: 0, late: 0, replayed: 0 },
+    stats: { valid: 0, invalid: 0, late: 0, replayed: 0, duplicates: 0, conflicting: 0 },
   };
   const windows = new Map<string, PendingWrite<WindowKey>>();
   const rollups = new Map<string, PendingWrite<RollupKey>>();
@@ -144,6 +174,29 @@ export function planBatch(
     // Contributions are written after the batch's puts and DLQ records have succeeded, so an offset the
     // city rollup already includes is an event whose puts and DLQ record exist: replaying them is waste.
     const replayed = cityRollup.previous !== null && m.offset <= cityRollup.previous.o;
+    const verdict = verdicts.get(m.offset);
+    if (verdict) {
+      if (replayed) plan.stats.replayed += 1;
+      else {
+        // The city rollup's offset moves past the copy (counts unchanged), so a replay of this batch
+        // finds it included and sends its DLQ record no second time.
+        if (cityRollup.next !== null) cityRollup.next = { ...cityRollup.next, o: m.offset };
+        const conflicting = verdict.kind === 'conflicting';
+        plan.stats[conflicting ? 'conflicting' : 'duplicates'] += 1;
+        if (conflicting || options.dlqDuplicates) {
+          const reason = conflicting ? CONFLICTING_REASON : DUPLICATE_REASON;
+          plan.deadLetters.push({
+            key: m.key,
+            value: m.value,
+            reason,
+            offset: m.offset,
+            duplicateOf: verdict.of,
+          });
+        }
+      }
+      watermark = observeEvent(watermark, m.eventMs, nowWallMs);
+      continue;
+    }
     const isAlert = options.alertSeverities.has(event.severity);
     if (replayed) plan.stats.replayed += 1;
     else {

@@ -12,6 +12,8 @@ export interface ViewSnapshot {
   lag: number;
   late: number;
   invalid: number;
+  /** Copies of counted events that were dropped (identical and conflicting). */
+  duplicates: number;
   deadLetters: number;
   open: OpenWindowCounts;
 }
@@ -32,6 +34,7 @@ export function snapshotOf(
     lag,
     late: totals.late,
     invalid: totals.invalid,
+    duplicates: totals.duplicates + totals.conflicting,
     deadLetters: totals.deadLetters,
     open,
   };
@@ -46,7 +49,7 @@ export function renderView(s: ViewSnapshot): string {
       .join('  ') || '-';
   return [
     `citystream process  ${s.at}`,
-    `consumed ${s.consumed}  rate ${s.ratePerSec}/s  lag ${s.lag}  late ${s.late}  invalid ${s.invalid}  dlq ${s.deadLetters}`,
+    `consumed ${s.consumed}  rate ${s.ratePerSec}/s  lag ${s.lag}  late ${s.late}  invalid ${s.invalid}  duplicates ${s.duplicates}  dlq ${s.deadLetters}`,
     `open windows ${s.open.windows}`,
     `  by city      ${top(s.open.byCity)}`,
     `  by type      ${top(s.open.byType)}`,

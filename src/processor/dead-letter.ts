@@ -8,9 +8,10 @@ export const DLQ_HEADERS = {
   partition: 'source-partition',
   offset: 'source-offset',
   window: 'window',
+  duplicateOf: 'duplicate-of',
 } as const;
 
-/** The DLQ record of a rejected or late message: the original key and bytes, the reason in a header. */
+/** The DLQ record of a rejected, late or duplicate message: the original key and bytes, the reason in a header. */
 export function deadLetterMessage(topic: string, partition: number, letter: DeadLetter): Message {
   const headers: IHeaders = {
     [DLQ_HEADERS.reason]: letter.reason,
@@ -19,5 +20,6 @@ export function deadLetterMessage(topic: string, partition: number, letter: Dead
     [DLQ_HEADERS.offset]: String(letter.offset),
   };
   if (letter.window) headers[DLQ_HEADERS.window] = letter.window;
+  if (letter.duplicateOf) headers[DLQ_HEADERS.duplicateOf] = letter.duplicateOf;
   return { key: letter.key, value: letter.value, headers };
 }

@@ -37,6 +37,12 @@ export class ProcessorMetrics {
     help: 'Events skipped because the stored contributions already included them (replay after restart)',
     registers: [this.registry],
   });
+  readonly duplicates = new Counter({
+    name: 'citystream_duplicates_total',
+    help: 'Copies of an already counted event_id from another delivery, dropped; kind identical or conflicting',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
   readonly batchSeconds = new Histogram({
     name: 'citystream_batch_duration_seconds',
     help: 'Time from receiving a batch to committing its offsets',

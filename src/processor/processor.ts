@@ -4,6 +4,7 @@ import type { ProcessorMetrics } from './metrics.js';
 import { decodeClock, encodeClock, tickIdle } from './watermark.js';
 import {
   decodeMessages,
+  isSettled,
   planBatch,
   requiredKeys,
   type BatchPlan,
@@ -13,6 +14,8 @@ import {
 import { deadLetterMessage } from './dead-letter.js';
 import { ratesBetween, windowChangeOf, type LiveBus } from './live-bus.js';
 import { PartitionState } from './partition-state.js';
+import { ClaimCache } from './claim-cache.js';
+import { candidatesOf, judge, type Verdict } from './dedupe.js';
 import { ContributionConflict, type ProcessorSink } from './sinks/sink.js';
 
 export interface ProcessorOptions {
@@ -24,6 +27,15 @@ export interface ProcessorOptions {
   windowMs: number;
   watermarkDelayMs: number;
   alertSeverities: readonly string[];
+  /**
+   * How long after its event time an event_id stays claimed by its first delivery (ms); copies within it
+   * count once. 0 turns de-duplication off (exactness per Kafka offset only). Default 30 days.
+   */
+  dedupeHorizonMs?: number;
+  /** Also send identical duplicates to the DLQ (reason `duplicate`); conflicting ones always go. */
+  dlqDuplicates?: boolean;
+  /** Claims remembered by this process (LRU); default 100 000. */
+  claimCacheSize?: number;
   /** Where a group with no committed offset starts: the beginning (default) or only new messages. */
   fromBeginning?: boolean;
   metrics?: ProcessorMetrics;
@@ -50,9 +62,16 @@ export interface ProcessorTotals {
   invalid: number;
   late: number;
   replayed: number;
+  /** Identical copies of counted events, dropped. */
+  duplicates: number;
+  /** Copies with the same event_id and other content, sent to the DLQ. */
+  conflicting: number;
   deadLetters: number;
   batches: number;
   conflicts: number;
+  /** Claims decided by the cache, and by a request. */
+  claimsCached: number;
+  claimsSent: number;
 }
 
 export interface OpenWindowCounts {
@@ -61,6 +80,10 @@ export interface OpenWindowCounts {
   bySeverity: Record<string, number>;
   windows: number;
 }
+
+export const DEFAULT_DEDUPE_HORIZON_MS = 30 * 86_400_000;
+/** Claims sent between two heartbeats. */
+const CLAIM_CHUNK = 200;
 
 /** How many times a batch is re-planned after conditional-write conflicts before the error surfaces. */
 const MAX_CONFLICT_RETRIES = 5;
@@ -79,9 +102,13 @@ export class Processor {
     invalid: 0,
     late: 0,
     replayed: 0,
+    duplicates: 0,
+    conflicting: 0,
     deadLetters: 0,
     batches: 0,
     conflicts: 0,
+    claimsCached: 0,
+    claimsSent: 0,
   };
   readonly lag = new Map<number, number>();
   private readonly states = new Map<number, PartitionState>();
@@ -90,6 +117,9 @@ export class Processor {
   private readonly committed = new Map<number, string>();
   private readonly planner: PlannerOptions;
   private readonly now: () => number;
+  private readonly horizonMs: number;
+  /** A claim is a fact about the table, not about a partition: one cache serves every partition. */
+  private readonly claims: ClaimCache;
   private consumer?: Consumer;
   private producer?: Producer;
   private admin?: Admin;
@@ -108,7 +138,10 @@ export class Processor {
       windowMs: options.windowMs,
       watermarkDelayMs: options.watermarkDelayMs,
       alertSeverities: new Set(options.alertSeverities),
+      dlqDuplicates: options.dlqDuplicates ?? false,
     };
+    this.horizonMs = options.dedupeHorizonMs ?? DEFAULT_DEDUPE_HORIZON_MS;
+    this.claims = new ClaimCache(options.claimCacheSize);
     this.done = new Promise<void>((resolve, reject) => {
       this.crashed = reject;
       this.resolveDone = resolve;
@@ -272,7 +305,18 @@ export class Processor {
     for (let attempt = 0; ; attempt++) {
       state = await this.stateOf(partition);
       await this.restore(partition, state, decoded);
-      plan = planBatch(decoded, state.view(), state.windows, state.watermark, this.planner, this.now());
+      // Claims are durable before anything of the batch is written: a crash after them replays the
+      // same deliveries, whose claims pass again, so no event loses its count and none gains a second.
+      const verdicts = await this.deduplicate(partition, decoded, state, heartbeat);
+      plan = planBatch(
+        decoded,
+        state.view(),
+        state.windows,
+        state.watermark,
+        this.planner,
+        this.now(),
+        verdicts,
+      );
       try {
         await this.applyPlan(partition, plan);
         state.apply(plan);
@@ -321,6 +365,8 @@ export class Processor {
     t.invalid += plan.stats.invalid;
     t.late += plan.stats.late;
     t.replayed += plan.stats.replayed;
+    t.duplicates += plan.stats.duplicates;
+    t.conflicting += plan.stats.conflicting;
     t.deadLetters += plan.deadLetters.length;
     const m = this.options.metrics;
     if (!m) return;
@@ -328,11 +374,48 @@ export class Processor {
     m.written.inc(plan.rawEvents.length);
     m.late.inc(plan.stats.late);
     m.replayed.inc(plan.stats.replayed);
+    if (plan.stats.duplicates) m.duplicates.inc({ kind: 'identical' }, plan.stats.duplicates);
+    if (plan.stats.conflicting) m.duplicates.inc({ kind: 'conflicting' }, plan.stats.conflicting);
     m.dlq.inc(plan.deadLetters.length);
     for (const d of decoded) if (!d.parsed.ok) m.invalid.inc({ reason: d.parsed.reason });
     m.lag.set({ partition: String(partition) }, lag);
     m.openWindows.set([...this.states.values()].reduce((n, s) => n + s.windows.size, 0));
     m.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /**
+   * The verdicts of the batch's copies: each valid message not yet settled is judged by the claim of its
+   * event_id, from the cache when this process knows it, otherwise by a conditional put (the first
+   * occurrence in the batch claims; later ones are judged by its outcome).
+   */
+  private async deduplicate(
+    partition: number,
+    decoded: DecodedMessage[],
+    state: PartitionState,
+    heartbeat: () => Promise<void>,
+  ): Promise<Map<number, Verdict>> {
+    if (this.horizonMs <= 0) return new Map();
+    const view = state.view();
+    const candidates = candidatesOf(
+      decoded,
+      (m) => !isSettled(m, view, this.planner),
+      { topic: this.options.topic, partition },
+      this.horizonMs,
+    );
+    if (candidates.length === 0) return new Map();
+    const nowSeconds = Math.floor(this.now() / 1000);
+    const { verdicts, cached, sent } = await judge(candidates, this.claims, nowSeconds, async (claims) => {
+      // A claim is a request per event: a big batch takes a while, and the group must not think us gone.
+      const outcomes = [];
+      for (let i = 0; i < claims.length; i += CLAIM_CHUNK) {
+        outcomes.push(...(await this.options.sink.claimEvents(claims.slice(i, i + CLAIM_CHUNK), nowSeconds)));
+        await heartbeat();
+      }
+      return outcomes;
+    });
+    this.totals.claimsCached += cached;
+    this.totals.claimsSent += sent;
+    return verdicts;
   }
 
   /** DLQ records and puts first, contributions after: see the replay rule in batch-planner. */

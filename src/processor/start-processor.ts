@@ -20,11 +20,18 @@ export interface PipelineProcessorOptions {
   live?: LiveBus;
   tickMs?: number;
   idleAfterMs?: number;
+  /** Send identical duplicates to the DLQ as well (`--dlq-duplicates`). */
+  dlqDuplicates?: boolean;
   debug?: boolean;
   logTo?: Writable;
   onError?: (err: unknown) => void;
   /** Extra processor settings (tests). */
   overrides?: Partial<ProcessorOptions>;
+}
+
+/** The de-duplication horizon: the setting, or as long as raw events are kept (at least a day). */
+export function dedupeHorizonMs(config: Pick<Config, 'dedupeHorizonHours' | 'ttlDays'>): number {
+  return Math.round((config.dedupeHorizonHours ?? Math.max(24, config.ttlDays * 24)) * 3_600_000);
 }
 
 /** A processor built from the resolved config, with its sink; `up`, `process` and the tests use this. */
@@ -57,6 +64,8 @@ export async function startPipelineProcessor(
     windowMs: minutesToMs(config.windowMinutes),
     watermarkDelayMs: minutesToMs(config.watermarkMinutes),
     alertSeverities: config.alertSeverities,
+    dedupeHorizonMs: dedupeHorizonMs(config),
+    dlqDuplicates: options.dlqDuplicates ?? false,
     fromBeginning: options.fromBeginning ?? true,
     metrics: options.metrics,
     live: options.live,

@@ -1,61 +1,58 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/settings.js';
 import { EventGenerator, steppedClock } from '../../src/events/generator.js';
 import { computeGroundTruth, type GroundTruth } from '../support/oracles/ground-truth.js';
 import { Prng } from '../../src/events/prng.js';
 import { tableNames } from '../../src/store/table-definitions.js';
+import { isClaimItem } from '../../src/store/claim-writer.js';
+import { parseEvent } from '../../src/events/event-schema.js';
 import {
   readTopic,
+  scanAll,
   sendAll,
   startPipelineStack,
   waitForZeroLag,
   type PipelineStack,
 } from './pipeline-stack.js';
+import { children, kill, startChild as startChildProcess } from './processor-children.js';
+
+const startChild = (config: Config) => startChildProcess(config, SESSION_MS);
 
 /**
  * Exactness under SIGKILL. The processor runs as child processes against a broker and dynalite in this
  * process. A 50 000-event stream (out-of-order, late and malformed messages included) is consumed while
  * the processor is killed with SIGKILL at seeded random moments and restarted each time; then a second
  * member joins, one of the two is killed and not restarted, and the survivor takes over its partitions.
- * At the end every window (counts and finality), rollup, raw event and alert equals the ground truth.
+ * 10% of the messages are copies of an earlier event sent again shortly after (as a producer retry
+ * would, so in the same partition), one in five with other content (a conflicting copy).
+ * At the end every window (counts and finality), rollup, raw event, claim and alert equals the ground
+ * truth, which counts each event_id once.
  */
 const EVENTS = Number(process.env.CITYSTREAM_CRASH_EVENTS ?? 50_000);
 const SESSION_MS = 6_000;
-const CHILD = new URL('./fixtures/processor-child.ts', import.meta.url).pathname;
 
+const DUPLICATE_FRACTION = 0.1;
 let stack: PipelineStack;
 let truth: GroundTruth;
-const children = new Set<ChildProcess>();
+let total = 0;
+let consumed: Awaited<ReturnType<typeof readTopic>>;
 
-function startChild(config: Config): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', CHILD, JSON.stringify({ config, sessionTimeoutMs: SESSION_MS })],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      if (c.toString().includes('ready')) resolve(child);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`processor child exited (${code}) before ready: ${stderr}`)),
-    );
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+/** The stream with copies mixed in: after a message, now and then a copy of one of the last 200. */
+function withCopies(messages: Array<{ key: string; value: string }>, random: Prng) {
+  const out: Array<{ key: string; value: string }> = [];
+  for (const m of messages) {
+    out.push(m);
+    if (random.next() >= DUPLICATE_FRACTION / (1 - DUPLICATE_FRACTION)) continue;
+    const source = out[Math.max(0, out.length - 1 - Math.floor(random.next() * 200))]!;
+    const parsed = parseEvent(source.value);
+    if (!parsed.ok) continue;
+    const value =
+      random.next() < 0.2
+        ? JSON.stringify({ ...parsed.event, description: 'sent again, edited' })
+        : source.value;
+    out.push({ key: source.key, value });
+  }
+  return out;
 }
 
 async function committedTotal(config: Config): Promise<number> {
@@ -67,18 +64,6 @@ async function committedTotal(config: Config): Promise<number> {
   } finally {
     await admin.disconnect();
   }
-}
-
-async function scanAll(client: DynamoDBClient, table: string): Promise<Array<Record<string, unknown>>> {
-  const items: Array<Record<string, unknown>> = [];
-  let start: Record<string, never> | undefined;
-  do {
-    // A test may Scan: it checks the whole table against the ground truth, independently of the read side.
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-    for (const item of page.Items ?? []) items.push(unmarshall(item));
-    start = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (start);
-  return items;
 }
 
 beforeAll(async () => {
@@ -94,8 +79,10 @@ beforeAll(async () => {
     maxLatenessMs: 30 * 60_000,
     invalidFraction: 0.01,
   });
-  await sendAll(stack.kafka, stack.config.topic, generator.take(EVENTS));
-  const consumed = await readTopic(stack.kafka, stack.config.topic);
+  const messages = withCopies(generator.take(EVENTS), new Prng('copies'));
+  total = messages.length;
+  await sendAll(stack.kafka, stack.config.topic, messages);
+  consumed = await readTopic(stack.kafka, stack.config.topic);
   truth = computeGroundTruth(consumed, {
     windowMinutes: stack.config.windowMinutes,
     watermarkMinutes: stack.config.watermarkMinutes,
@@ -119,26 +106,43 @@ describe('processor crash', () => {
       const child = await startChild(config);
       await new Promise((r) => setTimeout(r, 1_500 + random.next() * 3_000));
       await kill(child);
-      expect(await committedTotal(config)).toBeLessThan(EVENTS); // killed mid-stream
+      expect(await committedTotal(config)).toBeLessThan(total); // killed mid-stream
     }
     // Phase 2: two members share the partitions; one is killed for good, the other takes over.
     const a = await startChild(config);
     const b = await startChild(config);
     await new Promise((r) => setTimeout(r, 2_000 + random.next() * 3_000));
     await kill(random.next() < 0.5 ? a : b);
-    await waitForZeroLag(stack.kafka, config.group, config.topic, 540_000);
+    // One claim request per event on top of the batched writes: dynalite on a shared machine needs time.
+    await waitForZeroLag(stack.kafka, config.group, config.topic, 1_500_000);
     await Promise.all([...children].map(kill));
 
     const tables = tableNames(config.prefix);
-    const [raw, alerts, windows, rollups] = await Promise.all([
+    const [rawAndClaims, alerts, windows, rollups] = await Promise.all([
       scanAll(stack.client, tables.rawEvents),
       scanAll(stack.client, tables.alerts),
       scanAll(stack.client, tables.aggregations),
       scanAll(stack.client, tables.rollups),
     ]);
+    const raw = rawAndClaims.filter((item) => !isClaimItem(item));
+    const claims = rawAndClaims.filter(isClaimItem);
     expect(truth.counts.late).toBeGreaterThan(100);
+    expect(truth.counts.duplicates).toBeGreaterThan(EVENTS * DUPLICATE_FRACTION * 0.6);
+    expect(truth.counts.conflicting).toBeGreaterThan(EVENTS * DUPLICATE_FRACTION * 0.15);
     expect(raw.length).toBe(truth.raw.length);
+    // Every claim names the first copy of its event: the lowest offset of the event_id in its partition.
+    const winners = new Map<string, string>();
+    for (const m of consumed) {
+      const parsed = parseEvent(m.value, { now: Date.now() });
+      if (parsed.ok && !winners.has(parsed.event.event_id))
+        winners.set(parsed.event.event_id, `${config.topic}/${m.partition}/${m.offset}`);
+    }
+    expect(claims.length).toBe(truth.raw.length);
+    expect(new Map(claims.map((c) => [String(c.event_id).slice('dedupe#'.length), c.d]))).toEqual(winners);
     expect(new Set(raw.map((r) => r.event_id))).toEqual(new Set(truth.raw.map((r) => r.event_id)));
+    // First stored wins: no raw item carries a conflicting copy's content.
+    const descriptions = new Map(truth.raw.map((r) => [r.event_id, r.description]));
+    expect(raw.filter((r) => r.description !== descriptions.get(String(r.event_id)))).toEqual([]);
     expect(alerts.length).toBe(truth.alerts.length);
 
     const windowOf = (w: Record<string, unknown>) =>
@@ -163,5 +167,5 @@ describe('processor crash', () => {
       return rollupOf(flat);
     });
     expect(rollups.map(rollupOf).sort()).toEqual(wantRollups.sort());
-  }, 600_000);
+  }, 1_800_000);
 });

@@ -1,7 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { promisify } from 'node:util';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Kafka } from 'kafkajs';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import type { Config } from '../../src/config/settings.js';
@@ -101,4 +104,46 @@ export async function waitForZeroLag(
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Produces with kcat (librdkafka), a producer without idempotence, as a user's `kcat -P` would: one message
+ * per line, key and value separated by a tab, in order. Lines must hold no tab or newline of their own.
+ */
+export async function produceWithKcat(
+  bootstrap: string,
+  topic: string,
+  messages: ReadonlyArray<{ key: string; value: string }>,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'citystream-kcat-'));
+  const file = join(dir, 'messages.txt');
+  for (const m of messages)
+    if (/[\t\n]/.test(m.key + m.value) || m.value === '')
+      throw new Error(`cannot send ${m.value} with kcat -K`);
+  await writeFile(file, messages.map((m) => `${m.key}\t${m.value}\n`).join(''));
+  try {
+    await promisify(execFile)(
+      'kcat',
+      ['-P', '-b', bootstrap, '-t', topic, '-K', '\t', '-l', '-X', 'enable.idempotence=false', file],
+      { timeout: 120_000 },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every item of a table. A test may Scan: it checks whole tables, independently of the read side. */
+export async function scanAll(
+  client: DynamoDBClient,
+  table: string,
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, never> | undefined;
+  do {
+    // A test may Scan: it checks the whole table against the ground truth, independently of the read side.
+    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) items.push(unmarshall(item));
+    start = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (start);
+  return items;
 }

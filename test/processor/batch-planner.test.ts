@@ -12,6 +12,17 @@ import {
 import { countDeltas, type Contribution } from '../../src/store/contribution.js';
 import { PartitionState } from '../../src/processor/partition-state.js';
 import { windowOf } from '../../src/events/windows.js';
+import {
+  candidatesOf,
+  contentHash,
+  deliveryOf,
+  firstClaims,
+  judge,
+  verdictsOf,
+  type Verdict,
+} from '../../src/processor/dedupe.js';
+import { ClaimCache } from '../../src/processor/claim-cache.js';
+import { watermarkOf } from '../../src/processor/watermark.js';
 
 const MIN = 60_000;
 const OPTIONS: PlannerOptions = {
@@ -41,14 +52,19 @@ function messages(values: Array<CityEvent | string>): InputMessage[] {
   }));
 }
 
-function plan(msgs: InputMessage[], state: PartitionState): BatchPlan {
+function plan(
+  msgs: InputMessage[],
+  state: PartitionState,
+  verdicts?: ReadonlyMap<number, Verdict>,
+  options: PlannerOptions = OPTIONS,
+): BatchPlan {
   const decoded = decodeMessages(msgs, parse);
   const keys = requiredKeys(decoded, OPTIONS);
   for (const id of state.missingWindows(keys.windows.keys()))
     state.restoreWindow(id, keys.windows.get(id)!, null);
   for (const id of state.missingRollups(keys.rollups.keys()))
     state.restoreRollup(id, keys.rollups.get(id)!, null);
-  return planBatch(decoded, state.view(), state.windows, state.watermark, OPTIONS, 0);
+  return planBatch(decoded, state.view(), state.windows, state.watermark, options, 0, verdicts);
 }
 
 describe('batch planner', () => {
@@ -77,7 +93,7 @@ describe('batch planner', () => {
     });
     expect(all.next.first).toBe(event(0, 1).timestamp);
     expect(all.next.last).toBe(event(0, 7).timestamp);
-    expect(p.stats).toEqual({ valid: 3, invalid: 1, late: 0, replayed: 0 });
+    expect(p.stats).toEqual({ valid: 3, invalid: 1, late: 0, replayed: 0, duplicates: 0, conflicting: 0 });
   });
 
   it('marks a window final when the watermark passes its end and treats later events for it as late', () => {
@@ -150,5 +166,132 @@ describe('batch planner', () => {
     const next: Contribution = { o: 5, counts: { event_count: 4, low: 2, high: 2 } };
     expect(countDeltas(prev, next)).toEqual({ event_count: 2, high: 2 });
     expect(countDeltas(null, next)).toEqual(next.counts);
+  });
+});
+
+describe('de-duplication', () => {
+  it('a refused copy counts nowhere, moves the watermark, and only a conflicting one goes to the DLQ', () => {
+    const state = new PartitionState(0, -Infinity);
+    const verdicts = new Map<number, Verdict>([
+      [1, { kind: 'duplicate', of: 'city-events/0/0' }],
+      [3, { kind: 'conflicting', of: 'city-events/4/9' }],
+    ]);
+    const p = plan(
+      messages([event(1, 1, 'high'), event(1, 1, 'high'), event(3, 2), event(2, 30, 'critical', 'LA')]),
+      state,
+      verdicts,
+    );
+    expect(p.rawEvents.map((e) => e.event_id)).toEqual(['e-1', 'e-3']);
+    expect(p.alerts.map((e) => e.event_id)).toEqual(['e-1']);
+    expect(p.deadLetters).toEqual([
+      expect.objectContaining({ reason: 'conflicting_duplicate', offset: 3, duplicateOf: 'city-events/4/9' }),
+    ]);
+    expect(p.stats).toEqual({ valid: 2, invalid: 0, late: 0, replayed: 0, duplicates: 1, conflicting: 1 });
+    expect(p.rollupWrites.map((r) => r.key.scope).sort()).toEqual(['*', 'NYC']);
+    expect(p.windowWrites.map((w) => w.next.counts.event_count)).toEqual([2]);
+    // The refused copy at minute 30 moved the clock, as every valid message does.
+    expect(watermarkOf(p.watermark, OPTIONS.watermarkDelayMs)).toBe(T0 + 20 * MIN);
+  });
+
+  it('a copy moves its city rollup offset (counts unchanged), so a replay of the batch skips its DLQ record', () => {
+    const verdicts = new Map<number, Verdict>([[1, { kind: 'conflicting', of: 'city-events/0/0' }]]);
+    const state = new PartitionState(0, -Infinity);
+    const changed = { ...event(1, 1), description: 'other' };
+    const p = plan(messages([event(1, 1), changed]), state, verdicts);
+    const nyc = p.rollupWrites.find((r) => r.key.scope === 'NYC')!;
+    expect(nyc.next).toMatchObject({ o: 1, counts: { event_count: 1 } });
+    expect(p.rollupWrites.find((r) => r.key.scope === '*')!.next.o).toBe(0);
+    state.apply(p);
+    const again = plan(messages([event(1, 1), changed]), state, verdicts);
+    expect(again.deadLetters).toEqual([]);
+    expect(again.stats).toMatchObject({ replayed: 2, conflicting: 0 });
+  });
+
+  it('--dlq-duplicates sends identical copies too, with reason duplicate', () => {
+    const verdicts = new Map<number, Verdict>([[1, { kind: 'duplicate', of: 'city-events/0/0' }]]);
+    const p = plan(messages([event(1, 1), event(1, 1)]), new PartitionState(0, -Infinity), verdicts, {
+      ...OPTIONS,
+      dlqDuplicates: true,
+    });
+    expect(p.deadLetters).toEqual([
+      expect.objectContaining({ reason: 'duplicate', offset: 1, duplicateOf: 'city-events/0/0' }),
+    ]);
+  });
+
+  it('claims the first copy of each event_id in a batch and judges the later ones by it', async () => {
+    const changed = { ...event(1, 1), description: 'other' };
+    const decoded = decodeMessages(messages([event(1, 1), event(2, 2), event(1, 1), changed, '{bad']), parse);
+    const candidates = candidatesOf(decoded, () => true, { topic: 'city-events', partition: 3 }, 3_600_000);
+    expect(candidates).toHaveLength(4);
+    expect(firstClaims(candidates).map((c) => [c.eventId, c.delivery])).toEqual([
+      ['e-1', 'city-events/3/0'],
+      ['e-2', 'city-events/3/1'],
+    ]);
+    expect(candidates[0]!.claim.expiresAt).toBe(Math.floor((T0 + MIN + 3_600_000) / 1000));
+    const cache = new ClaimCache();
+    const sent: string[] = [];
+    const { verdicts, cached } = await judge(candidates, cache, 0, async (claims) => {
+      sent.push(...claims.map((c) => c.eventId));
+      // e-2 was claimed before by another partition's copy.
+      return claims.map((c) =>
+        c.eventId === 'e-2'
+          ? {
+              status: 'taken' as const,
+              stored: { delivery: 'city-events/5/7', hash: c.hash, expiresAt: 9e9 },
+            }
+          : { status: 'won' as const },
+      );
+    });
+    expect(sent).toEqual(['e-1', 'e-2']);
+    expect(cached).toBe(0);
+    expect([...verdicts]).toEqual([
+      [1, { kind: 'duplicate', of: 'city-events/5/7' }],
+      [2, { kind: 'duplicate', of: 'city-events/3/0' }],
+      [3, { kind: 'conflicting', of: 'city-events/3/0' }],
+    ]);
+    // The same batch again (a replay): the cache answers, and the claiming delivery is not a copy.
+    const again = await judge(candidates, cache, 0, async () => {
+      throw new Error('no request expected');
+    });
+    expect(again.cached).toBe(2);
+    expect(again.verdicts).toEqual(verdicts);
+  });
+
+  it('identical means the same canonical event; a delivery is topic, partition and offset', () => {
+    const e = event(1, 1);
+    // Other field order, another spelling of the same instant, an unknown extra field.
+    const reordered = JSON.stringify({
+      timestamp: e.timestamp.replace('.000Z', 'Z'),
+      extra: 1,
+      description: e.description,
+      severity: e.severity,
+      city: e.city,
+      event_type: e.event_type,
+      event_id: e.event_id,
+    });
+    const [a, b] = decodeMessages(messages([e, reordered]), parse);
+    expect(a!.parsed.ok && b!.parsed.ok).toBe(true);
+    if (a!.parsed.ok && b!.parsed.ok) expect(contentHash(a!.parsed.event)).toBe(contentHash(b!.parsed.event));
+    expect(contentHash({ ...e, city: 'LA' })).not.toBe(contentHash(e));
+    expect(deliveryOf('city-events', 2, 41)).toBe('city-events/2/41');
+    expect(() =>
+      verdictsOf(
+        candidatesOf(decodeMessages(messages([e]), parse), () => true, { topic: 't', partition: 0 }, 1),
+        new Map(),
+      ),
+    ).toThrow(/no claim/);
+  });
+
+  it('the claim cache forgets the least recently used and never serves an expired claim', () => {
+    const cache = new ClaimCache(2);
+    const c = (d: string, expiresAt = 100) => ({ delivery: d, hash: 'h', expiresAt });
+    cache.set('a', c('t/0/1'));
+    cache.set('b', c('t/0/2', 50));
+    expect(cache.get('a', 10)?.delivery).toBe('t/0/1'); // a is now the most recent
+    cache.set('c', c('t/0/3'));
+    expect(cache.get('b', 10)).toBeUndefined();
+    expect(cache.size).toBe(2);
+    expect(cache.get('a', 100)).toBeUndefined(); // expired
+    expect(cache.size).toBe(1);
   });
 });

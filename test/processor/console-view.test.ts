@@ -8,9 +8,13 @@ const totals = (consumed: number): ProcessorTotals => ({
   invalid: 2,
   late: 1,
   replayed: 0,
+  duplicates: 4,
+  conflicting: 1,
   deadLetters: 3,
   batches: 1,
   conflicts: 0,
+  claimsCached: 0,
+  claimsSent: 0,
 });
 const open = {
   byCity: { NYC: 5, LA: 7 },
@@ -25,6 +29,8 @@ describe('console view', () => {
     expect(s).toMatchObject({ consumed: 300, ratePerSec: 100, lag: 42, late: 1, invalid: 2, deadLetters: 3 });
     const text = renderView(s);
     expect(text).toContain('rate 100/s  lag 42');
+    expect(s.duplicates).toBe(5);
+    expect(text).toContain('invalid 2  duplicates 5  dlq 3');
     expect(text).toContain('by city      LA 7  NYC 5');
   });
 

@@ -12,6 +12,10 @@ import { countDeltas, type Contribution } from '../../src/store/contribution.js'
 import { PartitionState } from '../../src/processor/partition-state.js';
 import { decodeClock, encodeClock } from '../../src/processor/watermark.js';
 import { isFinal, windowOf } from '../../src/events/windows.js';
+import { candidatesOf, contentHash, judge, type Verdict } from '../../src/processor/dedupe.js';
+import { ClaimCache } from '../../src/processor/claim-cache.js';
+import { isSettled } from '../../src/processor/batch-planner.js';
+import type { Claim, ClaimOutcome, StoredClaim } from '../../src/store/claim-writer.js';
 
 /**
  * The exactness argument, exercised: one partition's stream is processed in random batches, and the
@@ -62,6 +66,35 @@ function stream(n: number, random: () => number): InputMessage[] {
   return out;
 }
 
+/**
+ * The same stream with copies mixed in: after some messages, a copy of an earlier valid one is appended
+ * (as a producer retry would), identical or with another description (a conflicting copy).
+ */
+function withDuplicates(base: InputMessage[], random: () => number, fraction: number): InputMessage[] {
+  const out: InputMessage[] = [];
+  for (const m of base) {
+    out.push({ ...m, offset: out.length });
+    if (random() >= fraction) continue;
+    const source = out[Math.max(0, out.length - 1 - Math.floor(random() * 60))]!;
+    const parsed = parseEvent(source.value);
+    if (!parsed.ok) continue;
+    const copy = random() < 0.3 ? { ...parsed.event, description: 'changed' } : parsed.event;
+    out.push({ offset: out.length, key: null, value: Buffer.from(JSON.stringify(copy)) });
+  }
+  return out;
+}
+
+/** A conditional-put claim table: the semantics the claim writer relies on. */
+class FakeClaims {
+  readonly stored = new Map<string, StoredClaim>();
+  claim(c: Claim): ClaimOutcome {
+    const s = this.stored.get(c.eventId);
+    if (s && s.delivery !== c.delivery) return { status: 'taken', stored: s };
+    this.stored.set(c.eventId, { delivery: c.delivery, hash: c.hash, expiresAt: c.expiresAt });
+    return { status: 'won' };
+  }
+}
+
 const parse = (v: Buffer | null) => parseEvent(v, { now: T0 + 10_000 * MIN });
 
 interface Item {
@@ -106,11 +139,13 @@ function restoreOpenWindows(state: PartitionState, windows: FakeTable): void {
   }
 }
 
-function run(msgs: InputMessage[], seed: number, crashChance: number) {
+async function run(msgs: InputMessage[], seed: number, crashChance: number, dedupe = false) {
   const random = rng(seed);
+  const claims = new FakeClaims();
+  let cache = new ClaimCache(50);
   const windows = new FakeTable();
   const rollups = new FakeTable();
-  const raw = new Set<string>();
+  const raw = new Map<string, string>();
   const dlq: Array<{ offset: number; reason: string }> = [];
   let committed = { offset: 0, metadata: null as string | null };
   let state = new PartitionState(0, decodeClock(committed.metadata));
@@ -124,10 +159,41 @@ function run(msgs: InputMessage[], seed: number, crashChance: number) {
       state.restoreWindow(id, keys.windows.get(id)!, windows.read(id, 0));
     for (const id of state.missingRollups(keys.rollups.keys()))
       state.restoreRollup(id, keys.rollups.get(id)!, rollups.read(id, 0));
-    const plan = planBatch(decoded, state.view(), state.windows, state.watermark, OPTIONS, 0);
+    // Phase 0: claims, which may land partly before a crash (the cache dies with the process).
+    let verdicts = new Map<number, Verdict>();
+    if (dedupe) {
+      const view = state.view();
+      const candidates = candidatesOf(
+        decoded,
+        (m) => !isSettled(m, view, OPTIONS),
+        { topic: 't', partition: 0 },
+        86_400_000 * 365,
+      );
+      const crashInClaims = random() < crashChance / 3;
+      try {
+        ({ verdicts } = await judge(candidates, cache, 0, async (list) =>
+          list.map((c, i) => {
+            if (crashInClaims && i === list.length - 1) throw new Error('crash');
+            return claims.claim(c);
+          }),
+        ));
+      } catch {
+        crashes += 1;
+        cache = new ClaimCache(50);
+        state = new PartitionState(0, decodeClock(committed.metadata));
+        restoreOpenWindows(state, windows);
+        continue;
+      }
+    }
+    const plan = planBatch(decoded, state.view(), state.windows, state.watermark, OPTIONS, 0, verdicts);
     // Phase 1: DLQ and puts.
     for (const d of plan.deadLetters) dlq.push({ offset: d.offset, reason: d.reason });
-    for (const e of plan.rawEvents) raw.add(e.event_id);
+    for (const e of plan.rawEvents) {
+      // First stored wins: a put never replaces a raw event with another copy's content.
+      const hash = contentHash(e);
+      expect(raw.get(e.event_id) ?? hash).toBe(hash);
+      raw.set(e.event_id, hash);
+    }
     // Phase 2: contributions in random order, possibly cut short by a crash.
     // A window's write and its item-level `final` step are two requests, in that order; a crash can fall
     // between them. Items are written in random order.
@@ -151,6 +217,7 @@ function run(msgs: InputMessage[], seed: number, crashChance: number) {
     }
     if (crashed || crashAt === writes.length) {
       crashes += 1;
+      if (random() < 0.5) cache = new ClaimCache(50);
       state = new PartitionState(0, decodeClock(committed.metadata));
       restoreOpenWindows(state, windows);
       continue;
@@ -163,6 +230,9 @@ function run(msgs: InputMessage[], seed: number, crashChance: number) {
 
 /** The plain sequential computation, written independently of the planner. */
 function oracle(msgs: InputMessage[]) {
+  const seen = new Map<string, string>();
+  const duplicates = new Set<number>();
+  const conflicting = new Set<number>();
   const windows = new Map<string, Record<string, number>>();
   const finals = new Map<string, boolean>();
   const rollups = new Map<string, number>();
@@ -176,6 +246,15 @@ function oracle(msgs: InputMessage[]) {
       continue;
     }
     const t = Date.parse(r.event.timestamp);
+    const content = JSON.stringify(r.event);
+    const first = seen.get(r.event.event_id);
+    if (first !== undefined) {
+      // A copy counts nowhere, but it was seen: the partition's event clock moves.
+      (first === content ? duplicates : conflicting).add(m.offset);
+      clock = Math.max(clock, t);
+      continue;
+    }
+    seen.set(r.event.event_id, content);
     const w = windowOf(t, OPTIONS.windowMs);
     const id = `${r.event.city}#${r.event.event_type}@${w.startMs}`;
     if (w.endMs <= clock - OPTIONS.watermarkDelayMs) late.add(m.offset);
@@ -197,15 +276,15 @@ function oracle(msgs: InputMessage[]) {
       isFinal({ startMs: start, endMs: start + OPTIONS.windowMs }, clock - OPTIONS.watermarkDelayMs),
     );
   }
-  return { windows, finals, rollups, late, invalid };
+  return { windows, finals, rollups, late, invalid, duplicates, conflicting, unique: seen.size };
 }
 
 describe('replay simulation (crash after any subset of a batch’s writes)', () => {
   const msgs = stream(1500, rng(7));
   const expected = oracle(msgs);
 
-  it.each([1, 2, 3, 4, 5])('seed %i: items equal the sequential computation', (seed) => {
-    const got = run(msgs, seed, 0.3);
+  it.each([1, 2, 3, 4, 5])('seed %i: items equal the sequential computation', async (seed) => {
+    const got = await run(msgs, seed, 0.3);
     expect(got.crashes).toBeGreaterThan(5);
     expect(expected.late.size).toBeGreaterThan(10);
     const totals = new Map([...got.windows.items].map(([id, item]) => [id, item.totals]));
@@ -224,8 +303,42 @@ describe('replay simulation (crash after any subset of a batch’s writes)', () 
     );
   });
 
-  it('without crashes, each late and malformed message reaches the DLQ exactly once', () => {
-    const got = run(msgs, 9, 0);
+  it('without crashes, each late and malformed message reaches the DLQ exactly once', async () => {
+    const got = await run(msgs, 9, 0);
     expect(got.dlq.length).toBe(expected.late.size + expected.invalid.size);
+  });
+});
+
+describe('replay simulation with duplicates (crash during claims or after any subset of writes)', () => {
+  const msgs = withDuplicates(stream(1500, rng(11)), rng(12), 0.1);
+  const expected = oracle(msgs);
+
+  it.each([1, 2, 3, 4, 5])('seed %i: every event_id counts once, the first copy wins', async (seed) => {
+    const got = await run(msgs, seed, 0.3, true);
+    expect(got.crashes).toBeGreaterThan(5);
+    expect(expected.duplicates.size).toBeGreaterThan(50);
+    expect(expected.conflicting.size).toBeGreaterThan(20);
+    const totals = new Map([...got.windows.items].map(([id, item]) => [id, item.totals]));
+    for (const [id, counts] of expected.windows) expect(totals.get(id), id).toEqual(counts);
+    for (const [id, item] of got.windows.items) {
+      if (!expected.windows.has(id)) expect(item.totals.event_count ?? 0, id).toBe(0);
+      else expect(item.final ?? false, id).toBe(expected.finals.get(id));
+    }
+    for (const [id, n] of expected.rollups) expect(got.rollups.items.get(id)?.totals.event_count, id).toBe(n);
+    const rollupTotal = [...got.rollups.items]
+      .filter(([id]) => id.startsWith('*@'))
+      .reduce((n, [, item]) => n + (item.totals.event_count ?? 0), 0);
+    expect(rollupTotal).toBe(expected.unique);
+    expect(got.raw.size).toBe(expected.unique);
+    const sent = (reason: string) => new Set(got.dlq.filter((d) => d.reason === reason).map((d) => d.offset));
+    expect(sent('late')).toEqual(expected.late);
+    expect(sent('conflicting_duplicate')).toEqual(expected.conflicting);
+    expect(sent('duplicate')).toEqual(new Set());
+  });
+
+  it('without crashes, each conflicting copy reaches the DLQ exactly once', async () => {
+    const got = await run(msgs, 9, 0, true);
+    const conflicting = got.dlq.filter((d) => d.reason === 'conflicting_duplicate');
+    expect(conflicting.length).toBe(expected.conflicting.size);
   });
 });

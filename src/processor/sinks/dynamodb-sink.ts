@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../../config/settings.js';
 import { createDynamoClient } from '../../clients/dynamodb.js';
 import { BatchWriter } from '../../store/batch-writer.js';
+import { ClaimWriter } from '../../store/claim-writer.js';
 import { ContributionWriter } from '../../store/contribution-writer.js';
 import { eventWrites } from '../../store/items.js';
 import type { ProcessorMetrics } from '../metrics.js';
@@ -12,7 +13,8 @@ import { ContributionConflict, type ProcessorSink } from './sink.js';
  * The DynamoDB sink (docs/data-model.md): raw events and alerts through the batch writer; windows and
  * rollups through the contribution writer (one UpdateItem per item that sets this partition's entry
  * `p_<partition>` and ADDs the difference to the totals, conditioned on the stored offset), which also
- * reads the entries a partition restores on assignment.
+ * reads the entries a partition restores on assignment; first-delivery claims through the claim writer
+ * (one conditional PutItem per event_id, in the raw-events table).
  */
 export interface DynamoSinkOptions {
   metrics?: ProcessorMetrics;
@@ -32,8 +34,13 @@ export async function dynamoSink(config: Config, options: DynamoSinkOptions = {}
     concurrency: options.concurrency ?? 8,
     metrics: { retry: () => options.metrics?.dynamoRetries.inc() },
   });
+  const claims = new ClaimWriter(client, tables.rawEvents, {
+    concurrency: options.concurrency ?? 8,
+    metrics: { retry: () => options.metrics?.dynamoRetries.inc() },
+  });
   return {
     name: 'dynamodb',
+    claimEvents: (list, nowSeconds) => claims.claimAll(list, nowSeconds),
     async putEvents(rawEvents, alerts) {
       await writer.write(eventWrites(tables, rawEvents, alerts, { ttlDays: config.ttlDays }));
     },

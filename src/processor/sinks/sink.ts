@@ -1,6 +1,7 @@
 import type { CityEvent } from '../../events/event.js';
 import type { RollupWrite, WindowWrite } from '../batch-planner.js';
 import type { Contribution, RollupKey, WindowKey } from '../../store/contribution.js';
+import type { Claim, ClaimOutcome } from '../../store/claim-writer.js';
 
 /**
  * Where the processor's results go. The DynamoDB sink is the real one; `none` keeps nothing, to measure
@@ -17,6 +18,11 @@ export interface ProcessorSink {
     partition: number,
     range: { fromMs: number; toMs: number },
   ): Promise<Array<{ key: WindowKey; entry: Contribution }>>;
+  /**
+   * First-delivery claims, one per event_id (distinct ids): durable before the event counts anywhere.
+   * A replay of the claiming delivery wins again; any other copy is `taken` and told the winner.
+   */
+  claimEvents(claims: Claim[], nowSeconds: number): Promise<ClaimOutcome[]>;
   /** Idempotent puts: raw events, and alerts for the events that raise one. */
   putEvents(rawEvents: CityEvent[], alerts: CityEvent[]): Promise<void>;
   /**
@@ -34,13 +40,17 @@ export class ContributionConflict extends Error {
   }
 }
 
-/** `--sink none`: nothing stored, nothing restored; state lives only in memory. */
+/**
+ * `--sink none`: nothing stored, nothing restored; state lives only in memory. Every claim wins, so only
+ * the processor's own claim cache finds duplicates.
+ */
 export function noneSink(): ProcessorSink {
   return {
     name: 'none',
     readWindows: async (_p, keys) => keys.map(() => null),
     readRollups: async (_p, keys) => keys.map(() => null),
     openWindows: async () => [],
+    claimEvents: async (claims) => claims.map(() => ({ status: 'won' as const })),
     putEvents: async () => {},
     writeContributions: async () => {},
     close: async () => {},

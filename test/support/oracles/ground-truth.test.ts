@@ -56,7 +56,15 @@ describe('ground truth', () => {
   const truth = computeGroundTruth(messages, settings);
 
   it('counts messages, valid, invalid, late and alerts', () => {
-    expect(truth.counts).toEqual({ messages: 10, valid: 8, invalid: 2, late: 2, alerts: 4 });
+    expect(truth.counts).toEqual({
+      messages: 10,
+      valid: 8,
+      invalid: 2,
+      late: 2,
+      alerts: 4,
+      duplicates: 0,
+      conflicting: 0,
+    });
   });
 
   it('lists the DLQ per partition in offset order, with reasons', () => {
@@ -219,5 +227,51 @@ describe('ground truth of a generated stream', () => {
     expect(truth.rollups.filter((r) => r.scope === '*').reduce((s, r) => s + r.event_count, 0)).toBe(
       truth.counts.valid,
     );
+  });
+});
+
+describe('ground truth with duplicates', () => {
+  const original = JSON.parse(ev('LA', 'traffic', 'high', '2026-11-22T12:00:00Z')) as Record<string, unknown>;
+  const later = ev('LA', 'weather', 'low', '2026-11-22T12:24:00Z');
+  const at = (partition: number, offset: number, value: unknown): ConsumedMessage => ({
+    partition,
+    offset,
+    key: 'k',
+    value: typeof value === 'string' ? value : JSON.stringify(value),
+  });
+  const messages: ConsumedMessage[] = [
+    at(0, 0, original),
+    at(0, 1, { ...original, description: 'd' }), // identical (same canonical event)
+    at(0, 1, { ...original, description: 'd' }), // the same delivery read twice: a replay, not a copy
+    at(3, 0, { ...original, city: 'SF' }), // re-keyed to another city: conflicting
+    at(3, 1, { ...original, timestamp: '2026-11-22T12:40:00Z' }), // another time: conflicting, moves p3's clock
+    at(3, 2, later),
+  ];
+
+  it('counts the first copy once; a conflicting copy goes to the DLQ; every copy moves its watermark', () => {
+    const truth = computeGroundTruth(messages, settings);
+    expect(truth.counts).toMatchObject({ valid: 2, duplicates: 1, conflicting: 2, late: 1 });
+    expect(truth.raw.map((r) => [r.event_id, r.city])).toEqual([
+      [original.event_id, 'LA'],
+      [JSON.parse(later).event_id, 'LA'],
+    ]);
+    expect(truth.dlq.map((d) => [d.partition, d.offset, d.reason])).toEqual([
+      [3, '0', 'conflicting_duplicate'],
+      [3, '1', 'conflicting_duplicate'],
+      [3, '2', 'late'], // window 12:20–12:25 is late behind the copy's 12:40 − 10 min
+    ]);
+    expect(expectedStats(truth, settings).total_events).toBe(2);
+    expect(truth.rollups.find((r) => r.scope === '*')?.by_city).toEqual({ LA: 2 });
+  });
+
+  it('--dlq-duplicates sends the identical copy too; dedupe false counts every copy', () => {
+    const dlq = computeGroundTruth(messages, { ...settings, dlqDuplicates: true }).dlq;
+    expect(dlq.map((d) => d.reason)).toEqual([
+      'duplicate',
+      'conflicting_duplicate',
+      'conflicting_duplicate',
+      'late',
+    ]);
+    expect(computeGroundTruth(messages, { ...settings, dedupe: false }).counts.valid).toBe(5);
   });
 });

@@ -21,7 +21,15 @@
  *   never made an event late (true when the processor consumes a stream it keeps up with or a pre-filled
  *   topic).
  * - Raw events and alerts are puts by primary key: (event_id, timestamp) and (city, timestamp#event_id).
- *   A repeated key keeps one item (the last one seen); rollups count every valid message once.
+ *   A repeated key keeps one item (the last one seen).
+ * - De-duplication (on unless `dedupe: false`): per event_id, the first copy in the order of the input
+ *   wins (a repeated (partition, offset) is the same copy, a replay). Every other copy counts nowhere
+ *   (not raw, not alerts, not windows, not rollups, not late) but, being a valid event, moves its
+ *   partition's watermark. A copy whose canonical event differs from the winner's goes to the DLQ with
+ *   reason `conflicting_duplicate`; an identical one only with `dlqDuplicates` (reason `duplicate`).
+ *   The oracle cannot see which copy a processor claimed first across partitions, so a test must produce
+ *   the copies it expects to lose after the winners were processed (same partition: later offsets suffice),
+ *   and list the messages in that order. All copies are taken to be within the horizon.
  * - Rollups are per (scope, UTC day of event time) for scope = city and '*'.
  */
 import type {
@@ -57,6 +65,10 @@ export interface GroundTruthSettings {
   maxBytes?: number;
   /** The watermark the idle-partition tick advanced every partition to (epoch ms), if it fired. */
   idleWatermark?: number;
+  /** De-duplicate by event_id (the processor's default); false: every valid message counts. */
+  dedupe?: boolean;
+  /** Identical copies go to the DLQ as well (`--dlq-duplicates`). */
+  dlqDuplicates?: boolean;
 }
 
 export type RawEventItem = CityEvent & { expires_at: number };
@@ -101,7 +113,16 @@ export interface GroundTruth {
   rollups: RollupItem[];
   /** Per partition in offset order, partitions ascending. */
   dlq: DlqEntry[];
-  counts: { messages: number; valid: number; invalid: number; late: number; alerts: number };
+  /** `valid` counts the winning copies only; `duplicates` and `conflicting` the others. */
+  counts: {
+    messages: number;
+    valid: number;
+    invalid: number;
+    late: number;
+    alerts: number;
+    duplicates: number;
+    conflicting: number;
+  };
   /** Final watermark per partition (epoch ms; -Infinity if it saw no valid event). */
   watermarks: Map<number, number>;
 }
@@ -122,25 +143,32 @@ export function computeGroundTruth(
   const rollups = new Map<string, RollupItem>();
   const dlq: DlqEntry[] = [];
   const watermarks = new Map<number, number>();
-  const counts = { messages: 0, valid: 0, invalid: 0, late: 0, alerts: 0 };
+  const counts = { messages: 0, valid: 0, invalid: 0, late: 0, alerts: 0, duplicates: 0, conflicting: 0 };
+  const parseOptions = { now: settings.now, maxFutureMs: settings.maxFutureMs, maxBytes: settings.maxBytes };
+  const winners = settings.dedupe === false ? undefined : winnersOf(messages, parseOptions);
 
   for (const [partition, partitionMessages] of byPartition(messages)) {
     let maxEventTime = -Infinity;
     for (const message of partitionMessages) {
       counts.messages += 1;
-      const parsed = parseEvent(message.value, {
-        now: settings.now,
-        maxFutureMs: settings.maxFutureMs,
-        maxBytes: settings.maxBytes,
-      });
+      const parsed = parseEvent(message.value, parseOptions);
       if (!parsed.ok) {
         counts.invalid += 1;
         dlq.push(dlqEntry(message, parsed.reason));
         continue;
       }
       const event = parsed.event;
-      counts.valid += 1;
       const time = Date.parse(event.timestamp);
+      const winner = winners?.get(event.event_id);
+      if (winner && winner.delivery !== deliveryOf(message)) {
+        const conflicting = winner.content !== JSON.stringify(event);
+        counts[conflicting ? 'conflicting' : 'duplicates'] += 1;
+        if (conflicting || settings.dlqDuplicates)
+          dlq.push(dlqEntry(message, conflicting ? 'conflicting_duplicate' : 'duplicate'));
+        maxEventTime = Math.max(maxEventTime, time);
+        continue;
+      }
+      counts.valid += 1;
       const expiresAt = Math.floor(time / 1000) + ttlSeconds;
       raw.set(`${event.event_id}|${event.timestamp}`, { ...event, expires_at: expiresAt });
       const isAlert = alertSeverities.has(event.severity);
@@ -244,6 +272,24 @@ function addToRollup(
   if (row.by_city) row.by_city[event.city] = (row.by_city[event.city] ?? 0) + 1;
   if (event.timestamp < row.first_event_at) row.first_event_at = event.timestamp;
   if (event.timestamp > row.last_event_at) row.last_event_at = event.timestamp;
+}
+
+/** Per event_id, the first copy in input order: its delivery and canonical content. */
+function winnersOf(
+  messages: readonly ConsumedMessage[],
+  parseOptions: { now: number; maxFutureMs?: number; maxBytes?: number },
+): Map<string, { delivery: string; content: string }> {
+  const winners = new Map<string, { delivery: string; content: string }>();
+  for (const m of messages) {
+    const parsed = parseEvent(m.value, parseOptions);
+    if (!parsed.ok || winners.has(parsed.event.event_id)) continue;
+    winners.set(parsed.event.event_id, { delivery: deliveryOf(m), content: JSON.stringify(parsed.event) });
+  }
+  return winners;
+}
+
+function deliveryOf(m: ConsumedMessage): string {
+  return `${m.partition}|${BigInt(m.offset)}`;
 }
 
 /** Groups messages by partition (ascending), each in offset order, dropping repeated offsets. */
