@@ -1,6 +1,7 @@
 import type { CommandEntry } from './define-command.js';
 import { brokerCommand } from './broker.js';
 import { configCommand } from './config.js';
+import { awsDeployGroup } from './deploy-aws.js';
 import { lagCommand } from './lag.js';
 import { processCommand } from './process.js';
 import { produceCommand } from './produce.js';
@@ -20,4 +21,5 @@ export const commands: readonly CommandEntry[] = [
   produceCommand,
   processCommand,
   lagCommand,
+  awsDeployGroup,
 ];
