@@ -1,3 +1,4 @@
+import { TTL_ATTRIBUTE, TTL_KINDS, type TableKind } from '../../store/table-definitions.js';
 import { servicesPolicy, samePolicy, type PolicyArns } from './policy.js';
 import type { ObservedStack } from './observed.js';
 import { STACK_TAG, type DesiredStack, type IngressRule } from './stack-spec.js';
@@ -62,7 +63,7 @@ export function planDeploy(stack: DesiredStack, observed: ObservedStack): Deploy
   for (const t of stack.tables) {
     const seen = observed.tables.find((o) => o.kind === t.kind);
     if (!seen) {
-      actions.push({ resource: 'table', name: t.name, action: 'create', detail: tableDetail(stack) });
+      actions.push({ resource: 'table', name: t.name, action: 'create', detail: tableDetail(stack, t.kind) });
       continue;
     }
     // A table can be untagged only if a deploy stopped between CreateTable and TagResource: tag it.
@@ -260,8 +261,8 @@ export function pendingActions(plan: DeployPlan): PlanAction[] {
   return plan.actions.filter((a) => a.action !== 'keep');
 }
 
-function tableDetail(stack: DesiredStack): string {
-  return `${stack.billingMode}, tagged; TTL on raw-events and alerts`;
+function tableDetail(stack: DesiredStack, kind: TableKind): string {
+  return `${stack.billingMode}${TTL_KINDS.includes(kind) ? `, TTL on ${TTL_ATTRIBUTE}` : ''}`;
 }
 
 function policyDetail(stack: DesiredStack, arns: PolicyArns): string {
