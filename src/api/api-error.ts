@@ -3,7 +3,13 @@ import { isExpectedError } from '../errors.js';
 
 /** The one error body the API sends: a stable code, the offending parameter if any, and a sentence. */
 export interface ErrorBody {
-  error: 'invalid_parameter' | 'bad_request' | 'not_found' | 'service_unavailable' | 'internal_error';
+  error:
+    | 'invalid_parameter'
+    | 'bad_request'
+    | 'unauthorized'
+    | 'not_found'
+    | 'service_unavailable'
+    | 'internal_error';
   parameter?: string;
   message: string;
 }

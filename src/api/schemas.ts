@@ -25,7 +25,14 @@ export const SCHEMAS = {
   Health: Type.Object({ status: Type.String({ enum: ['ok'] }) }),
   Error: Type.Object({
     error: Type.String({
-      enum: ['invalid_parameter', 'bad_request', 'not_found', 'service_unavailable', 'internal_error'],
+      enum: [
+        'invalid_parameter',
+        'bad_request',
+        'unauthorized',
+        'not_found',
+        'service_unavailable',
+        'internal_error',
+      ],
     }),
     parameter: Type.Optional(Type.String({ description: 'the offending parameter (400 only)' })),
     message: Type.String(),

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fastify, { type FastifyReply } from 'fastify';
@@ -26,6 +27,8 @@ export interface StartApiOptions {
   version?: string;
   /** A request whose DynamoDB reads take longer is answered 503 (a hung endpoint must not hang clients). */
   requestTimeoutMs?: number;
+  /** When set, every route but health requires `Authorization: Bearer <apiToken>` (401 otherwise). */
+  apiToken?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -69,6 +72,17 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     const message = `no such endpoint: ${req.method} ${req.url.split('?')[0]}; see ${API_PREFIX}/openapi.json`;
     return sendError(reply, new ApiError(404, { error: 'not_found', message }));
   });
+  if (options.apiToken) {
+    const expected = Buffer.from(`Bearer ${options.apiToken}`);
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.url.split('?')[0]!.replace(/\/$/, '') === `${API_PREFIX}/health`) return;
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length === expected.length && timingSafeEqual(given, expected)) return;
+      reply.header('www-authenticate', 'Bearer');
+      const message = 'this API needs a token: send Authorization: Bearer <token>';
+      return sendError(reply, new ApiError(401, { error: 'unauthorized', message }));
+    });
+  }
   if (options.log) {
     const log = options.log;
     app.addHook('onResponse', async (req, reply) => {
