@@ -205,15 +205,13 @@ describe('deploy on AWS: the calls', () => {
       },
       { IpProtocol: 'tcp', FromPort: 9092, ToPort: 9092, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
     ];
-    model.roles
-      .get('citystream-demo')!
-      .policies.set(
-        'citystream-services',
-        JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }],
-        }),
-      );
+    model.roles.get('citystream-demo')!.policies.set(
+      'citystream-services',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }],
+      }),
+    );
     const run = await deploy({});
     const revoked = inputs(model.ec2, RevokeSecurityGroupIngressCommand)[0]!.IpPermissions as Array<{
       FromPort: number;

@@ -104,14 +104,12 @@ describe('deploy on AWS: errors', () => {
   });
 
   it('region unknown', async () => {
-    model.ec2
-      .on(DescribeVpcsCommand)
-      .rejects(
-        Object.assign(new Error('getaddrinfo ENOTFOUND ec2.xx-nowhere-9.amazonaws.com'), {
-          code: 'ENOTFOUND',
-          hostname: 'ec2.xx-nowhere-9.amazonaws.com',
-        }),
-      );
+    model.ec2.on(DescribeVpcsCommand).rejects(
+      Object.assign(new Error('getaddrinfo ENOTFOUND ec2.xx-nowhere-9.amazonaws.com'), {
+        code: 'ENOTFOUND',
+        hostname: 'ec2.xx-nowhere-9.amazonaws.com',
+      }),
+    );
     expectOneLine(
       await deploy('--region', 'xx-nowhere-9'),
       2,
