@@ -154,7 +154,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
 }
 
 /** Paths anyone may read: the page itself (it asks for the token), health checks, the API's description. */
-const OPEN_PATHS = new Set([`${API_PREFIX}/health`, `${API_PREFIX}/openapi.json`]);
+/** What a guarded API answers without its token: health, for load balancers and deploy checks. */
+const OPEN_PATHS = new Set([`${API_PREFIX}/health`]);
 
 /**
  * The API token check. EventSource cannot send headers, so the stream alone also takes
@@ -177,7 +178,7 @@ function bearerCheck(token: string) {
     reply.header('www-authenticate', 'Bearer realm="citystream"');
     throw new ApiError(401, {
       error: 'unauthorized',
-      message: 'this API needs its token: send `Authorization: Bearer <token>`',
+      message: 'this API needs a token: send Authorization: Bearer <token>',
     });
   };
 }

@@ -14,7 +14,8 @@ export const configCommand = defineCommand({
   helpAfter: `\nPrecedence: flags > CITYSTREAM_* environment > citystream.config.json > defaults.\nSettings: ${settings.map((s) => kebab(s.key)).join(', ')}\n`,
   async handler(ctx) {
     const rows = settings.map((def) => {
-      const value = (ctx.config as unknown as Record<string, unknown>)[def.key];
+      const raw = (ctx.config as unknown as Record<string, unknown>)[def.key];
+      const value = 'secret' in def && def.secret && raw !== undefined ? '(set)' : raw;
       return {
         key: def.key,
         value: value ?? null,

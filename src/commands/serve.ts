@@ -33,6 +33,7 @@ export const serveCommand = defineCommand({
       config: ctx.config,
       host: ctx.config.apiHost,
       port: ctx.config.apiPort,
+      token: ctx.config.apiToken,
       log: ctx.debug ? (line) => ctx.out.info(line) : undefined,
       reportBug: (err) => ctx.out.info(formatError(err, ctx.debug)),
     }).catch((err: unknown) => {

@@ -9,6 +9,8 @@ export interface SettingDefinition {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /** Never shown (`citystream config` prints "(set)"), and never offered as a flag: it would sit in argv. */
+  secret?: boolean;
 }
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -67,6 +69,12 @@ export const settings = [
   },
   { key: 'apiHost', type: 'string', default: '127.0.0.1', description: 'address the REST API listens on' },
   { key: 'apiPort', type: 'int', min: 0, max: 65535, default: 8082, description: 'port of the REST API' },
+  {
+    key: 'apiToken',
+    type: 'string',
+    secret: true,
+    description: 'bearer token the REST API requires on every route but health (unset: no token)',
+  },
   {
     key: 'partitions',
     type: 'int',
@@ -140,6 +148,7 @@ export interface Config {
   brokerPort: number;
   apiHost: string;
   apiPort: number;
+  apiToken?: string;
   partitions: number;
   windowMinutes: number;
   watermarkMinutes: number;

@@ -178,14 +178,14 @@ describe('GET /api/v1/stream', () => {
 });
 
 describe('the API token', () => {
-  it('guards /api/v1 (health and openapi.json stay open); the stream alone takes ?access_token=', async () => {
+  it('guards /api/v1 (health alone stays open); the stream alone takes ?access_token=', async () => {
     const { api } = await start({ token: 's3cret' });
     const status = async (path: string, headers: Record<string, string> = {}) =>
       (await fetch(api.url + path, { headers })).status;
     expect(await status('/api/v1/rates')).toBe(401);
     expect(await status('/api/v1/rates', { authorization: 'Bearer wrong' })).toBe(401);
     expect(await status('/api/v1/rates', { authorization: 'Bearer s3cret' })).toBe(200);
-    expect(await status('/api/v1/openapi.json')).toBe(200);
+    expect(await status('/api/v1/openapi.json')).toBe(401);
     expect(await status('/api/v1/stream')).toBe(401);
     expect(await status('/api/v1/dead-letters?access_token=s3cret')).toBe(401);
     const res = await fetch(`${api.url}/api/v1/rates`);
