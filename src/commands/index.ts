@@ -1,6 +1,7 @@
 import type { CommandEntry } from './define-command.js';
 import { brokerCommand } from './broker.js';
 import { configCommand } from './config.js';
+import { awsDeployGroup } from './deploy-aws.js';
 import { deployCommand } from './deploy/deploy.js';
 import { logsCommand } from './deploy/logs.js';
 import { statusCommand } from './deploy/status.js';
@@ -32,4 +33,5 @@ export const commands: readonly CommandEntry[] = [
   statusCommand,
   logsCommand,
   teardownCommand,
+  awsDeployGroup,
 ];
