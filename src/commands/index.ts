@@ -1,6 +1,7 @@
 import type { CommandEntry } from './define-command.js';
 import { brokerCommand } from './broker.js';
 import { configCommand } from './config.js';
+import { dbGroup } from './db/index.js';
 import { lagCommand } from './lag.js';
 import { processCommand } from './process.js';
 import { produceCommand } from './produce.js';
@@ -15,6 +16,7 @@ export const commands: readonly CommandEntry[] = [
   configCommand,
   brokerCommand,
   tablesGroup,
+  dbGroup,
   queryGroup,
   serveCommand,
   produceCommand,

@@ -1,11 +1,14 @@
+import { UserError } from '../errors.js';
 import { defineCommand } from './define-command.js';
 import { intInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
-interface ProcessFlags {
+export interface ProcessFlags {
   console?: boolean;
   metricsPort?: number;
-  sink: 'dynamodb' | 'none';
+  sink: 'dynamodb' | 'postgres' | 'none';
+  /** file:///dir or s3://bucket/prefix: also archive raw events there. */
+  archive?: string;
   fromBeginning: boolean;
   /** Hidden: the idle tick's period in ms (tests). */
   tickMs?: number;
@@ -22,6 +25,9 @@ export const processCommand = defineCommand<ProcessFlags>({
     'citystream process --metrics-port 9464 --group citystream-processor',
     'citystream process --window 1 --watermark 2 --alert-severities critical',
     'citystream process --sink none --json --console   # compute cost alone, NDJSON stats',
+    'citystream process --workload clickstream --sink postgres --pg-url postgres://citystream@db:5432/citystream',
+    'citystream process --workload clickstream --pg-secret arn:aws:secretsmanager:us-east-1:123:secret:rds',
+    'citystream process --archive s3://my-bucket/raw   # also archive raw events as gzip NDJSON',
   ],
   settings: [
     'group',
@@ -32,6 +38,9 @@ export const processCommand = defineCommand<ProcessFlags>({
       description: 'allowed lateness in minutes; older events are late',
     },
     'alertSeverities',
+    'workload',
+    'pgUrl',
+    'pgSecret',
   ],
   options: [
     { flags: '--console', description: 'show a live view of the open windows, lag and throughput' },
@@ -42,9 +51,13 @@ export const processCommand = defineCommand<ProcessFlags>({
     },
     {
       flags: '--sink <sink>',
-      description: 'where results go; none measures the processing alone',
-      choices: ['dynamodb', 'none'],
-      default: 'dynamodb',
+      description:
+        'where results go: dynamodb (city), postgres (clickstream); none measures the processing alone',
+      choices: ['dynamodb', 'postgres', 'none'],
+    },
+    {
+      flags: '--archive <url>',
+      description: 'also archive raw events as gzip NDJSON: file:///dir or s3://bucket/prefix',
     },
     {
       flags: '--from-beginning',
@@ -58,6 +71,11 @@ export const processCommand = defineCommand<ProcessFlags>({
     { flags: '--tick-ms <ms>', description: 'idle tick period', parse: intInRange(10, 60_000), hidden: true },
   ],
   async handler(ctx, flags) {
+    if (ctx.config.workload === 'clickstream')
+      return (await import('./process-clickstream.js')).processClickstream(ctx, flags);
+    if (flags.sink === 'postgres')
+      throw new UserError('--sink postgres is the clickstream sink', { hint: 'add --workload clickstream' });
+    const sink = flags.sink ?? 'dynamodb';
     const [
       { startPipelineProcessor },
       { ProcessorMetrics, serveMetrics },
@@ -71,7 +89,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     ]);
     const metrics = new ProcessorMetrics({ defaultMetrics: true });
     const running = await startPipelineProcessor(ctx.config, {
-      sink: flags.sink,
+      sink,
       fromBeginning: flags.fromBeginning,
       metrics,
       tickMs: flags.tickMs,
@@ -83,7 +101,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     const server =
       flags.metricsPort === undefined ? undefined : await serveMetrics(metrics, flags.metricsPort);
     ctx.out.info(
-      `processing ${ctx.config.topic} as group ${ctx.config.group} → ${flags.sink === 'none' ? 'nowhere (--sink none)' : `tables ${ctx.config.prefix}*`}` +
+      `processing ${ctx.config.topic} as group ${ctx.config.group} → ${sink === 'none' ? 'nowhere (--sink none)' : `tables ${ctx.config.prefix}*`}` +
         `; window ${ctx.config.windowMinutes} min, watermark ${ctx.config.watermarkMinutes} min` +
         (server ? `; metrics at ${server.url}` : '') +
         '. Ctrl-C to stop.',
