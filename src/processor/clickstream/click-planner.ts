@@ -16,8 +16,9 @@ import { observeActivity, observeEvent, watermarkOf, type WatermarkState } from 
  * - 1-minute windows by (page, event type, device): the city rules — an event whose window the
  *   partition's watermark has passed is late: not counted, sent to the DLQ with reason `late`;
  * - sessions: a session's events (keyed by session, so in one partition) in offset order; an event more
- *   than the gap after its open session's last event starts a new one; a session closes once the
- *   watermark is the gap past its last event. Late events do not touch sessions;
+ *   than the gap after its open session's last event, or arriving once the watermark is the gap past
+ *   that last event, starts a new one; a session closes once the watermark is the gap past its last
+ *   event. Late events do not touch sessions;
  * - hourly funnel: events and distinct sessions per (hour, event type), late events included (like
  *   the city rollups, they are stateless counts).
  */
@@ -147,7 +148,8 @@ export function planClickBatch(
     const event = m.parsed.event;
     const t = m.eventMs;
     const window = windowOf(t, options.windowMs);
-    const late = isFinal(window, watermarkOf(watermark, options.watermarkDelayMs));
+    const wmBefore = watermarkOf(watermark, options.watermarkDelayMs);
+    const late = isFinal(window, wmBefore);
     plan.stats.valid += 1;
     plan.stats.byType[event.event_type] = (plan.stats.byType[event.event_type] ?? 0) + 1;
     const revenue = event.event_type === 'PURCHASE' ? toCents(event.price) : 0;
@@ -165,12 +167,17 @@ export function planClickBatch(
     } else {
       plan.stats.revenueCents += revenue;
       addWindow(windows, event, window, revenue);
+      // A session ends at a gap in its own events, or once the watermark is a gap past its last event
+      // (checked per event, so the result does not depend on where batches begin and end).
       const open = sessions.get(event.session_id);
-      if (open && t > open.endMs + options.sessionGapMs) {
+      const ended =
+        open !== undefined &&
+        (t > open.endMs + options.sessionGapMs || open.endMs + options.sessionGapMs <= wmBefore);
+      if (open && ended) {
         closed.push(open);
         touched.delete(open.sessionId);
       }
-      const base = open && t <= open.endMs + options.sessionGapMs ? open : undefined;
+      const base = ended ? undefined : open;
       sessions.set(event.session_id, extendSession(base, event, t, m.offset, options.partition));
       touched.add(event.session_id);
     }
