@@ -8,6 +8,7 @@ import {
   StatsSchema,
   SummarySchema,
 } from '../queries/document-schemas.js';
+import { FunnelSchema, PagesSchema, SessionListSchema } from '../queries/clickstream/click-documents.js';
 
 /**
  * The API's response schemas: the read side's documents (declared once, in queries/document-schemas.ts)
@@ -22,6 +23,9 @@ export const SCHEMAS = {
   Summary: SummarySchema,
   CityList: CityListSchema,
   Stats: StatsSchema,
+  Funnel: FunnelSchema,
+  Pages: PagesSchema,
+  SessionList: SessionListSchema,
   Health: Type.Object({ status: Type.String({ enum: ['ok'] }) }),
   Error: Type.Object({
     error: Type.String({

@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fastify, { type FastifyReply } from 'fastify';
 import type { Config } from '../config/settings.js';
 import type { ReadContext } from '../queries/index.js';
+import type { Queryable } from '../queries/clickstream/click-queries.js';
 import { tableNames } from '../store/table-definitions.js';
 import { ApiError, toErrorReply } from './api-error.js';
 import { buildOpenApi } from './openapi.js';
@@ -26,6 +27,8 @@ export interface StartApiOptions {
   version?: string;
   /** A request whose DynamoDB reads take longer is answered 503 (a hung endpoint must not hang clients). */
   requestTimeoutMs?: number;
+  /** The clickstream's PostgreSQL: /clickstream/… answer 503 without it. */
+  postgres?: Queryable;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -51,6 +54,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     ttlDays: options.config.ttlDays,
     now: clock(),
     signal: AbortSignal.timeout(timeoutMs),
+    postgres: options.postgres,
   });
 
   const sendError = (reply: FastifyReply, err: unknown): FastifyReply => {

@@ -33,6 +33,7 @@ export async function startTestPostgres(options: { migrated?: boolean } = {}): P
     password,
     max: 4,
   });
+  pool.on('error', () => {}); // idle clients see the server stop at close()
   if (options.migrated ?? true) await migrate(pool);
   return {
     ...running,
