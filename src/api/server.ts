@@ -10,6 +10,7 @@ import { buildOpenApi } from './openapi.js';
 import { validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
 import { SCHEMAS } from './schemas.js';
+import { apiMetrics } from './api-metrics.js';
 
 export interface StartApiOptions {
   client: DynamoDBClient;
@@ -79,6 +80,17 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       log(`${req.method} ${req.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
     });
   }
+
+  // Prometheus metrics of the API itself, on a registry of its own.
+  const metrics = apiMetrics();
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    metrics.duration.observe({ route }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   for (const route of ROUTES) {
     app.get(
