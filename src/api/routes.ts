@@ -10,6 +10,7 @@ import {
   type ReadContext,
 } from '../queries/index.js';
 import { invalidParameter } from './api-error.js';
+import { CLICKSTREAM_ROUTES } from './clickstream-routes.js';
 import type { SchemaName } from './schemas.js';
 import {
   cityParameter,
@@ -122,4 +123,5 @@ export const ROUTES: RouteSpec[] = [
     response: 'Stats',
     handler: (read) => stats(read),
   },
+  ...CLICKSTREAM_ROUTES,
 ];

@@ -16,6 +16,7 @@ import {
   ServiceListSchema,
   WindowChangeSchema,
 } from '../processor/live-schemas.js';
+import { FunnelSchema, PagesSchema, SessionListSchema } from '../queries/clickstream/click-documents.js';
 
 /**
  * The API's response schemas: the read side's documents (declared once, in queries/document-schemas.ts)
@@ -36,6 +37,9 @@ export const SCHEMAS = {
   DeadLetter: DeadLetterSchema,
   DeadLetterList: DeadLetterListSchema,
   ServiceList: ServiceListSchema,
+  Funnel: FunnelSchema,
+  Pages: PagesSchema,
+  SessionList: SessionListSchema,
   Health: Type.Object({ status: Type.String({ enum: ['ok'] }) }),
   Error: Type.Object({
     error: Type.String({

@@ -2,9 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Config } from '../config/settings.js';
 import type { ReadContext } from '../queries/index.js';
+import type { Queryable } from '../queries/clickstream/click-queries.js';
 import { tableNames } from '../store/table-definitions.js';
 import type { LiveBus } from '../processor/live-bus.js';
 import { ApiError, toErrorReply } from './api-error.js';
@@ -17,6 +17,7 @@ import { API_PREFIX, ROUTES } from './routes.js';
 import { SCHEMAS } from './schemas.js';
 import { registerStream, STREAM_PATH, streamOpenApi } from './stream-route.js';
 import { pollTables } from './table-poller.js';
+import { apiMetrics } from './api-metrics.js';
 
 export interface StartApiOptions {
   client: DynamoDBClient;
@@ -49,6 +50,8 @@ export interface StartApiOptions {
   consoleDir?: string | null;
   /** Events kept for Last-Event-ID resumption (tests make it small). */
   streamBufferSize?: number;
+  /** The clickstream's PostgreSQL: /clickstream/… answer 503 without it. */
+  postgres?: Queryable;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -76,6 +79,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     ttlDays: options.config.ttlDays,
     now: clock(),
     signal: AbortSignal.timeout(timeoutMs),
+    postgres: options.postgres,
   });
 
   const sendError = (reply: FastifyReply, err: unknown): FastifyReply => {
@@ -102,6 +106,17 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     });
   }
 
+  // Prometheus metrics of the API itself, on a registry of its own: one scrape config covers the stack.
+  const metrics = apiMetrics();
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    metrics.duration.observe({ route }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
   const hub = new LiveHub({ bufferSize: options.streamBufferSize });
   const detach = options.live
     ? hub.attach(options.live, 'processor')
@@ -125,19 +140,6 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     );
   }
   registerStream(app, hub);
-  // Prometheus metrics, as the processor and the producer serve them: one scrape config covers the stack.
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
-    name: 'citystream_api_requests_total',
-    help: 'REST API responses, by route and status code',
-    labelNames: ['route', 'status'],
-    registers: [registry],
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
-  });
-  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   const openapi = buildOpenApi(routes, options.version ?? '0.1.0', { [STREAM_PATH]: streamOpenApi() });
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
   if (options.consoleDir !== null) await registerConsole(app, options.consoleDir ?? defaultConsoleDir());
@@ -153,7 +155,6 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   };
 }
 
-/** Paths anyone may read: the page itself (it asks for the token), health checks, the API's description. */
 /** What a guarded API answers without its token: health, for load balancers and deploy checks. */
 const OPEN_PATHS = new Set([`${API_PREFIX}/health`]);
 

@@ -61,7 +61,8 @@ export interface GroupDefinition {
   name: string;
   description: string;
   examples: readonly string[];
-  commands: readonly CommandDefinition[];
+  /** Verbs, or groups of verbs (`query clickstream funnel`). */
+  commands: readonly CommandEntry[];
 }
 
 export type CommandEntry = CommandDefinition | GroupDefinition;

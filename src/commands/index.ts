@@ -7,6 +7,7 @@ import { logsCommand } from './deploy/logs.js';
 import { statusCommand } from './deploy/status.js';
 import { teardownCommand } from './deploy/teardown.js';
 import { dynamodbCommand } from './dynamodb.js';
+import { dbGroup } from './db/index.js';
 import { lagCommand } from './lag.js';
 import { openCommand } from './open.js';
 import { processCommand } from './process.js';
@@ -23,6 +24,7 @@ export const commands: readonly CommandEntry[] = [
   brokerCommand,
   dynamodbCommand,
   tablesGroup,
+  dbGroup,
   queryGroup,
   serveCommand,
   openCommand,

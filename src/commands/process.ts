@@ -1,11 +1,12 @@
+import { UserError } from '../errors.js';
 import { defineCommand } from './define-command.js';
 import { intInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
-interface ProcessFlags {
+export interface ProcessFlags {
   console?: boolean;
   metricsPort?: number;
-  sink: 'dynamodb' | 'none';
+  sink: 'dynamodb' | 'postgres' | 'none';
   fromBeginning: boolean;
   dlqDuplicates?: boolean;
   /** Hidden: the idle tick's period in ms (tests). */
@@ -24,6 +25,8 @@ export const processCommand = defineCommand<ProcessFlags>({
     'citystream process --window 1 --watermark 2 --alert-severities critical',
     'citystream process --sink none --json --console   # compute cost alone, NDJSON stats',
     'citystream process --dedupe-horizon 48 --dlq-duplicates   # copies within 48 h count once, and go to the DLQ',
+    'citystream process --workload clickstream --sink postgres --pg-url postgres://citystream@db:5432/citystream',
+    'citystream process --workload clickstream --pg-secret arn:aws:secretsmanager:us-east-1:123:secret:rds',
   ],
   settings: [
     'group',
@@ -35,6 +38,9 @@ export const processCommand = defineCommand<ProcessFlags>({
     },
     'alertSeverities',
     { key: 'dedupeHorizonHours', flag: '--dedupe-horizon <hours>' },
+    'workload',
+    'pgUrl',
+    'pgSecret',
   ],
   options: [
     { flags: '--console', description: 'show a live view of the open windows, lag and throughput' },
@@ -45,9 +51,9 @@ export const processCommand = defineCommand<ProcessFlags>({
     },
     {
       flags: '--sink <sink>',
-      description: 'where results go; none measures the processing alone',
-      choices: ['dynamodb', 'none'],
-      default: 'dynamodb',
+      description:
+        'where results go: dynamodb (city), postgres (clickstream); none measures the processing alone',
+      choices: ['dynamodb', 'postgres', 'none'],
     },
     {
       flags: '--dlq-duplicates',
@@ -65,6 +71,11 @@ export const processCommand = defineCommand<ProcessFlags>({
     { flags: '--tick-ms <ms>', description: 'idle tick period', parse: intInRange(10, 60_000), hidden: true },
   ],
   async handler(ctx, flags) {
+    if (ctx.config.workload === 'clickstream')
+      return (await import('./process-clickstream.js')).processClickstream(ctx, flags);
+    if (flags.sink === 'postgres')
+      throw new UserError('--sink postgres is the clickstream sink', { hint: 'add --workload clickstream' });
+    const sink = flags.sink ?? 'dynamodb';
     const [
       { startPipelineProcessor },
       { ProcessorMetrics },
@@ -80,7 +91,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     ]);
     const metrics = new ProcessorMetrics({ defaultMetrics: true });
     const running = await startPipelineProcessor(ctx.config, {
-      sink: flags.sink,
+      sink,
       fromBeginning: flags.fromBeginning,
       dlqDuplicates: flags.dlqDuplicates ?? false,
       metrics,
@@ -93,7 +104,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     const server =
       flags.metricsPort === undefined ? undefined : await serveMetrics(metrics, flags.metricsPort);
     ctx.out.info(
-      `processing ${ctx.config.topic} as group ${ctx.config.group} → ${flags.sink === 'none' ? 'nowhere (--sink none)' : `tables ${ctx.config.prefix}*`}` +
+      `processing ${ctx.config.topic} as group ${ctx.config.group} → ${sink === 'none' ? 'nowhere (--sink none)' : `tables ${ctx.config.prefix}*`}` +
         `; window ${ctx.config.windowMinutes} min, watermark ${ctx.config.watermarkMinutes} min` +
         (server ? `; metrics at ${server.url}` : '') +
         '. Ctrl-C to stop.',

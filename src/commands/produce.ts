@@ -11,7 +11,7 @@ import { defineCommand } from './define-command.js';
 import { durationInRange, formatDuration } from './duration-option.js';
 import { intInRange, numberInRange, oneOf } from './option-parsers.js';
 
-interface ProduceFlags {
+export interface ProduceFlags {
   rate: number;
   count?: number;
   duration?: number;
@@ -41,8 +41,9 @@ export const produceCommand = defineCommand<ProduceFlags>({
     'citystream produce --cities Chicago,NYC --types traffic,incident --severity-mix realistic',
     'citystream produce --from-file recorded.jsonl --rate 100',
     'citystream produce --count 500 --seed 7 --json | jq .sent',
+    'citystream produce --workload clickstream --rate 20 --late-fraction 0.02 --invalid-fraction 0.01',
   ],
-  settings: ['topic'],
+  settings: ['topic', 'workload'],
   options: [
     {
       flags: '--rate <n>',
@@ -123,7 +124,8 @@ export const produceCommand = defineCommand<ProduceFlags>({
 });
 
 async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
-  const generator = opts.fromFile ? undefined : generatorOptions(opts);
+  const clickstream = ctx.config.workload === 'clickstream';
+  const generator = opts.fromFile || clickstream ? undefined : generatorOptions(opts);
   if (opts.fromFile) {
     const given = GENERATOR_FLAGS.filter((f) => opts[f] !== undefined);
     if (given.length > 0 || opts.lateFraction > 0 || opts.invalidFraction > 0)
@@ -141,22 +143,26 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
   const { assertBrokerReachable, ensureTopic, translateKafkaError } = await import('../clients/kafka.js');
   const { produceEvents, PRODUCER_CLIENT_RETRY } = await import('../events/producer.js');
   const { startProgress } = await import('../ui/spinner.js');
-  await assertBrokerReachable(ctx.config);
+  const clicks = clickstream ? await import('./produce-clickstream.js') : undefined;
+  const config = clicks ? clicks.clickstreamProduceConfig(ctx) : ctx.config;
+  const clickSource = clicks && !opts.fromFile ? clicks.clickMessages(opts, eventClock(opts)) : undefined;
+  await assertBrokerReachable(config);
   const kafka = await ctx.kafka('citystream-produce', { retry: PRODUCER_CLIENT_RETRY });
   const metrics =
     opts.metricsPort === undefined
       ? undefined
       : await (await import('../events/producer-metrics.js')).serveProducerMetrics(opts.metricsPort);
   if (metrics) ctx.out.info(`metrics at ${metrics.url}`);
-  const progress = await startProgress(ctx.out, `producing to ${ctx.config.topic}…`);
+  const progress = await startProgress(ctx.out, `producing to ${config.topic}…`);
   let summary: ProduceSummary;
   try {
-    await ensureTopic(kafka, ctx.config.topic, ctx.config.partitions);
+    await ensureTopic(kafka, config.topic, config.partitions);
+    const file = opts.fromFile ? path.resolve(ctx.io.cwd, opts.fromFile) : undefined;
     summary = await produceEvents({
       kafka,
-      topic: ctx.config.topic,
+      topic: config.topic,
       generator,
-      messages: opts.fromFile ? fileLines(path.resolve(ctx.io.cwd, opts.fromFile)) : undefined,
+      messages: file ? (clicks?.clickFileLines(file) ?? fileLines(file)) : clickSource?.messages,
       count: opts.count,
       durationMs: opts.duration,
       rate: opts.rate,
@@ -165,16 +171,17 @@ async function runProduce(ctx: Context, opts: ProduceFlags): Promise<void> {
       onProgress: (p) => {
         metrics?.update(p);
         progress.update(
-          `producing to ${ctx.config.topic}: ${p.sent} sent (${p.rate.toFixed(1)}/s), ${p.invalid} invalid, ${p.late} late, ${p.errors} errors`,
+          `producing to ${config.topic}: ${p.sent} sent (${p.rate.toFixed(1)}/s), ${p.invalid} invalid, ${p.late} late, ${p.errors} errors`,
         );
       },
     });
   } catch (err) {
-    progress.fail(`producing to ${ctx.config.topic} failed`);
-    throw translateKafkaError(err, ctx.config, 'produce');
+    progress.fail(`producing to ${config.topic} failed`);
+    throw translateKafkaError(err, config, 'produce');
   } finally {
     await metrics?.close();
   }
+  if (clickSource) summary = { ...summary, seed: clickSource.seed };
   progress.succeed(`sent ${summary.sent} messages to ${summary.topic}`);
   if (summary.errors > 0) ctx.out.warn(`${summary.errors} messages were not acknowledged by the broker`);
   ctx.out.result(summaryDocument(summary), () =>
@@ -210,6 +217,20 @@ function generatorOptions(opts: ProduceFlags) {
     throw new UserError(`--types: unknown event type ${unknown.join(', ')}`, {
       hint: `choose from ${EVENT_TYPES.join(', ')}`,
     });
+  return {
+    seed: opts.seed,
+    cities,
+    types: types as EventType[] | undefined,
+    severityMix: opts.severityMix,
+    lateFraction: opts.lateFraction,
+    maxLatenessMs: opts.maxLateness,
+    invalidFraction: opts.invalidFraction,
+    clock: eventClock(opts),
+  };
+}
+
+/** Event times from --start-time and --time-step, or undefined for the wall clock. */
+function eventClock(opts: ProduceFlags): (() => number) | undefined {
   let clock: (() => number) | undefined;
   if (opts.startTime !== undefined) {
     const start = /^\d{4}-\d{2}-\d{2}/.test(opts.startTime) ? Date.parse(opts.startTime) : NaN;
@@ -225,16 +246,7 @@ function generatorOptions(opts: ProduceFlags) {
       hint: `e.g. --start-time 2026-11-22T12:00:00Z --time-step ${formatDuration(opts.timeStep)}`,
     });
   }
-  return {
-    seed: opts.seed,
-    cities,
-    types: types as EventType[] | undefined,
-    severityMix: opts.severityMix,
-    lateFraction: opts.lateFraction,
-    maxLatenessMs: opts.maxLateness,
-    invalidFraction: opts.invalidFraction,
-    clock,
-  };
+  return clock;
 }
 
 function list(text: string, flag: string): string[] {

@@ -20,6 +20,9 @@ export const serveCommand = defineCommand({
       flag: '--host <address>',
       description: 'address to listen on (0.0.0.0 for every interface)',
     },
+    'workload',
+    'pgUrl',
+    'pgSecret',
   ],
   async handler(ctx) {
     const [{ startApi }, { listenError }, { formatError }] = await Promise.all([
@@ -28,8 +31,13 @@ export const serveCommand = defineCommand({
       import('../ui/error-format.js'),
     ]);
     const client = await ctx.dynamo();
+    const clickstream = ctx.config.workload === 'clickstream' || ctx.config.pgUrl || ctx.config.pgSecret;
+    const postgres = clickstream
+      ? (await (await import('../clients/postgres.js')).pgPoolFromConfig(ctx.config, ctx.io.env)).pool
+      : undefined;
     const api = await startApi({
       client,
+      postgres,
       config: ctx.config,
       host: ctx.config.apiHost,
       port: ctx.config.apiPort,
@@ -59,7 +67,10 @@ export const serveCommand = defineCommand({
     await runUntilStopped(ctx, {
       stopping: 'stopping the API: finishing requests in flight',
       stopped: 'API stopped',
-      stop: () => api.close(),
+      stop: async () => {
+        await api.close();
+        await postgres?.end();
+      },
     });
   },
 });

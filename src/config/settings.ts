@@ -123,6 +123,25 @@ export const settings = [
     description: 'severities that raise an alert',
   },
   {
+    key: 'workload',
+    type: 'enum',
+    choices: ['city', 'clickstream'],
+    default: 'city',
+    description: 'which pipeline: city events (DynamoDB) or the clickstream (PostgreSQL)',
+  },
+  {
+    key: 'pgUrl',
+    type: 'string',
+    description:
+      'PostgreSQL URL without the password (postgres://user@host:5432/db); the password comes from PGPASSWORD or .pgpass',
+  },
+  {
+    key: 'pgSecret',
+    type: 'string',
+    description:
+      'Secrets Manager secret (ARN or name) with the PostgreSQL host, port, dbname, username, password',
+  },
+  {
     key: 'billingMode',
     type: 'enum',
     choices: ['on-demand', 'provisioned'],
@@ -157,6 +176,9 @@ export interface Config {
   dedupeHorizonHours?: number;
   alertSeverities: string[];
   billingMode: 'on-demand' | 'provisioned';
+  workload: 'city' | 'clickstream';
+  pgUrl?: string;
+  pgSecret?: string;
 }
 
 /** CITYSTREAM_DLQ_TOPIC for dlqTopic. */

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableNames } from '../store/table-definitions.js';
+import type { Queryable } from './clickstream/click-queries.js';
 
 export { CITY_SHARDS, INDEX } from '../store/table-definitions.js';
 
@@ -16,4 +17,6 @@ export interface ReadContext {
   ttlDays: number;
   /** Aborts the read's requests (the API gives each request a deadline). */
   signal?: AbortSignal;
+  /** The clickstream's PostgreSQL, when the API serves it. */
+  postgres?: Queryable;
 }

@@ -2,6 +2,7 @@ import { defineGroup } from '../define-command.js';
 import { aggregationsQueryCommand } from './aggregations.js';
 import { alertsQueryCommand } from './alerts.js';
 import { citiesQueryCommand } from './cities.js';
+import { clickstreamQueryGroup } from './clickstream.js';
 import { eventsQueryCommand } from './events.js';
 import { statsQueryCommand } from './stats.js';
 import { summaryQueryCommand } from './summary.js';
@@ -23,5 +24,6 @@ export const queryGroup = defineGroup({
     citiesQueryCommand,
     aggregationsQueryCommand,
     statsQueryCommand,
+    clickstreamQueryGroup,
   ],
 });
