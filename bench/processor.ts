@@ -2,37 +2,44 @@
  * Processor throughput and end-to-end latency, side by side in one run (`npx tsx bench/processor.ts [N]`).
  *
  * One pre-filled topic of N events (default 20 000) in the embedded broker, consumed by fresh consumer
- * groups, each into fresh dynalite tables:
+ * groups, each into fresh tables of the embedded DynamoDB (dynalite in its own process, as `up` runs it):
  *   1. bare kafkajs consumption, no processing — the ceiling the broker and client allow;
  *   2. citystream's processor with `--sink none` — the compute cost alone (parse, windows, rollups, DLQ);
- *   3. citystream's processor into dynalite;
- *   4. the seed's design: one PutItem per event (and per alert), awaited one message at a time per partition.
+ *   3. citystream's processor into the embedded DynamoDB, its writes recorded;
+ *   4. the endpoint's own write capacity for that item mix: the recorded writes replayed, no Kafka;
+ *   5. the seed's design: one PutItem per event (and per alert), awaited one message at a time per partition;
+ *   6–7. the processor and the seed's design through a TCP proxy that adds a 10 ms round trip (the AWS
+ *        case: a writer bound by latency, not by the endpoint's CPU).
  * Then end-to-end latency at a steady rate: produce → alert visible in the REST API (p50/p99).
- * The broker, dynalite, the API and the consumers all run in this one process on the same cores.
- *
- * `npx tsx bench/processor.ts [N] --dedupe` runs only the de-duplication comparison, side by side: the
- * processor into dynalite with de-duplication off (`--dedupe-horizon 0`), on with 0% duplicates, and on
- * with 10% duplicates (N messages each; two thirds of the copies are producer retries in the same
- * partition, one third identical copies under another key, so in another partition).
+ * The broker, the API and the consumers run in this process; dynalite in a child process.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Config } from '../src/config/settings.js';
 import { startApi } from '../src/api/server.js';
+import { createDynamoClient } from '../src/clients/dynamodb.js';
+import { startEmbeddedDynamo } from '../src/clients/embedded-dynamodb.js';
+import type { CityEvent } from '../src/events/event.js';
 import { parseEvent } from '../src/events/event-schema.js';
 import { EventGenerator, steppedClock } from '../src/events/generator.js';
-import { Prng } from '../src/events/prng.js';
 import { alertItem, rawEventItem } from '../src/store/items.js';
+import type { RollupWrite, WindowWrite } from '../src/processor/batch-planner.js';
+import { dynamoSink } from '../src/processor/sinks/dynamodb-sink.js';
+import type { ProcessorSink } from '../src/processor/sinks/sink.js';
 import { startPipelineProcessor } from '../src/processor/start-processor.js';
+import { runBounded } from '../src/store/batch-writer.js';
 import { tableNames } from '../src/store/table-definitions.js';
 import { createTables } from '../src/store/tables.js';
 import { sendAll, startPipelineStack, waitForZeroLag } from '../test/e2e/pipeline-stack.js';
+import { startLatencyProxy } from './latency-proxy.js';
 
-const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20_000);
-const DEDUPE_ONLY = process.argv.includes('--dedupe');
+const N = Number(process.argv[2] ?? 20_000);
 const LATENCY_RATE = 20; // events per second
 const LATENCY_SECONDS = 20;
 const PARTITIONS = 6;
+const RTT_MS = 10; // the proxied variants: a round trip to DynamoDB in the same AWS region
 
 const stack = await startPipelineStack({ partitions: PARTITIONS });
 const base = stack.config;
@@ -42,27 +49,71 @@ const generator = new EventGenerator({
   severityMix: 'realistic',
 });
 const t0 = Date.now();
-const stream = generator.take(N);
-if (!DEDUPE_ONLY) await sendAll(stack.kafka, base.topic, stream);
+await sendAll(stack.kafka, base.topic, generator.take(N));
 console.log(`pre-filled ${base.topic} with ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 let run = 0;
-async function variantConfig(): Promise<Config> {
+/**
+ * A fresh consumer group and a fresh embedded DynamoDB (its own LevelDB, so no variant pays for the
+ * data or the compaction debt of the ones before it), optionally behind the latency proxy.
+ */
+async function variantConfig(rttMs = 0): Promise<Config & { dynamoPid: number }> {
   run += 1;
-  const config = { ...base, group: `bench-${run}`, prefix: `${base.prefix}b${run}-`, dlqTopic: `dlq-${run}` };
-  await createTables(stack.client, { prefix: config.prefix, billing: { mode: 'on-demand' } });
+  const dynamo = await startEmbeddedDynamo({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: join(stack.dir, `v${run}`),
+  });
+  const proxy =
+    rttMs > 0 ? await startLatencyProxy({ host: '127.0.0.1', port: dynamo.port }, rttMs) : undefined;
+  const config = {
+    ...base,
+    endpoint: proxy?.endpoint ?? dynamo.endpoint,
+    group: `bench-${run}`,
+    prefix: `${base.prefix}b${run}-`,
+    dlqTopic: `dlq-${run}`,
+    dynamoPid: dynamo.pid,
+  };
+  const client = createDynamoClient(config);
+  await createTables(client, { prefix: config.prefix, billing: { mode: 'on-demand' } });
+  client.destroy();
+  closeLater.push(async () => {
+    await proxy?.close();
+    await dynamo.close();
+  });
   return config;
 }
+const closeLater: Array<() => Promise<void>> = [];
 
-async function timed(name: string, body: (config: Config) => Promise<void>, topic = base.topic) {
-  const config = { ...(await variantConfig()), topic };
+/** User + system CPU time of a process, ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function timed(
+  name: string,
+  body: (config: Config) => Promise<void>,
+  options: { untilZeroLag: boolean; rttMs: number },
+) {
+  const config = await variantConfig(options.rttMs);
   const start = performance.now();
+  const cpu = { dynamo: cpuMs(config.dynamoPid), bench: process.cpuUsage() };
   await body(config);
-  await waitForZeroLag(stack.kafka, config.group, config.topic, 1_800_000);
+  if (options.untilZeroLag) await waitForZeroLag(stack.kafka, config.group, config.topic, 1_800_000);
   const seconds = (performance.now() - start) / 1000;
-  const result = { name, seconds, perSecond: N / seconds };
+  // CPU per event is what load on a shared machine does not change: the wall-clock rate is bound by
+  // whichever process runs out of CPU (or by round trips), CPU ms/event says which one it is.
+  const benchCpu = process.cpuUsage(cpu.bench);
+  const result = {
+    name,
+    seconds,
+    perSecond: N / seconds,
+    dynamoCpuMs: (cpuMs(config.dynamoPid) - cpu.dynamo) / N,
+    benchCpuMs: (benchCpu.user + benchCpu.system) / 1000 / N,
+  };
   console.log(
-    `${name.padEnd(44)} ${seconds.toFixed(2).padStart(8)} s ${result.perSecond.toFixed(0).padStart(8)} events/s`,
+    `${name.padEnd(48)} ${seconds.toFixed(2).padStart(8)} s ${result.perSecond.toFixed(0).padStart(8)} events/s   CPU ms/event: dynamo ${result.dynamoCpuMs.toFixed(3)}, this process ${result.benchCpuMs.toFixed(3)}`,
   );
   return result;
 }
@@ -70,7 +121,7 @@ async function timed(name: string, body: (config: Config) => Promise<void>, topi
 /** A consumer group that commits after each batch, doing `work` per batch. */
 async function consumeAll(
   config: Config,
-  each: (partition: number, values: Array<Buffer | null>) => Promise<void>,
+  each: (partition: number, values: Array<Buffer | null>, heartbeat: () => Promise<void>) => Promise<void>,
 ): Promise<void> {
   const consumer = stack.kafka.consumer({ groupId: config.group, maxBytesPerPartition: 1024 * 1024 });
   await consumer.connect();
@@ -78,10 +129,11 @@ async function consumeAll(
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: PARTITIONS,
-    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
       await each(
         batch.partition,
         batch.messages.map((m) => m.value),
+        heartbeat,
       );
       const last = batch.messages[batch.messages.length - 1];
       if (!last) return;
@@ -101,97 +153,87 @@ async function consumeAll(
 const stopLater: Array<() => Promise<void>> = [];
 async function stopAll() {
   for (const stop of stopLater.splice(0)) await stop();
+  for (const close of closeLater.splice(0)) await close();
 }
 
-if (DEDUPE_ONLY) {
-  // The same N messages per topic: unique events, and 10% copies of events sent shortly before.
-  const random = new Prng('bench copies');
-  const withCopies: Array<{ key: string; value: string }> = [];
-  for (const m of generator.take(N)) {
-    if (withCopies.length >= N) break;
-    withCopies.push(m);
-    if (random.next() >= 0.1 / 0.9 || withCopies.length >= N) continue;
-    const source = withCopies[Math.max(0, withCopies.length - 1 - Math.floor(random.next() * 500))]!;
-    withCopies.push({
-      key: random.next() < 2 / 3 ? source.key : `elsewhere-${withCopies.length}`,
-      value: source.value,
+/** The processor's sink calls, recorded so the same writes can be replayed without Kafka. */
+type Recorded =
+  | { kind: 'put'; rawEvents: CityEvent[]; alerts: CityEvent[] }
+  | { kind: 'contributions'; partition: number; windows: WindowWrite[]; rollups: RollupWrite[] };
+
+function recording(sink: ProcessorSink, log: Recorded[]): ProcessorSink {
+  return {
+    ...sink,
+    async putEvents(rawEvents, alerts) {
+      log.push({ kind: 'put', rawEvents, alerts });
+      await sink.putEvents(rawEvents, alerts);
+    },
+    async writeContributions(partition, windows, rollups) {
+      log.push({ kind: 'contributions', partition, windows, rollups });
+      await sink.writeContributions(partition, windows, rollups);
+    },
+  };
+}
+
+/** citystream's processor into the variant's DynamoDB, optionally recording its writes. */
+function processorInto(log?: Recorded[]) {
+  return async (config: Config) => {
+    const dynamo = await dynamoSink(config);
+    const sink = log ? recording(dynamo, log) : dynamo;
+    const running = await startPipelineProcessor(config, { sink: 'none', overrides: { sink } });
+    stopLater.push(async () => {
+      await running.stop();
+      await dynamo.close();
     });
-  }
-  await sendAll(stack.kafka, 'unique-events', stream);
-  await sendAll(stack.kafka, 'ten-percent-copies', withCopies.slice(0, N));
-  const variants = [
-    { name: 'de-duplication off (--dedupe-horizon 0), 0% copies', topic: 'unique-events', horizon: 0 },
-    { name: 'de-duplication on, 0% copies', topic: 'unique-events', horizon: undefined },
-    { name: 'de-duplication on, 10% copies', topic: 'ten-percent-copies', horizon: undefined },
-  ];
-  const rows = [];
-  for (const v of variants) {
-    let totals: Record<string, number> = {};
-    const r = await timed(
-      v.name,
-      async (c) => {
-        const running = await startPipelineProcessor(
-          { ...c, dedupeHorizonHours: v.horizon },
-          { sink: 'dynamodb' },
-        );
-        totals = running.processor.totals as unknown as Record<string, number>;
-        stopLater.push(() => running.stop());
-      },
-      v.topic,
-    );
-    await stopAll();
-    rows.push({ ...r, totals: { ...totals } });
-  }
-  for (const r of rows)
-    console.log(
-      `${r.name}: ${r.perSecond.toFixed(0)} events/s; valid ${r.totals.valid}, duplicates ${r.totals.duplicates}, ` +
-        `claims sent ${r.totals.claimsSent}, answered by the cache ${r.totals.claimsCached}`,
-    );
-  console.log(
-    `10% copies / 0% copies: ${(rows[2]!.perSecond / rows[1]!.perSecond).toFixed(3)}; on / off: ${(rows[1]!.perSecond / rows[0]!.perSecond).toFixed(3)}`,
-  );
-  const { loadavg, cpus } = await import('node:os');
-  console.log(
-    `machine: ${cpus().length} cores, ${cpus()[0]?.model}; load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' / ')}`,
-  );
-  await stack.stop();
-  process.exit(0);
+  };
 }
 
-const results = [];
-results.push(await timed('bare kafkajs consumption (ceiling)', (c) => consumeAll(c, async () => {})));
-await stopAll();
-
-for (const sink of ['none', 'dynamodb'] as const) {
-  results.push(
-    await timed(`citystream processor, --sink ${sink}`, async (c) => {
-      const running = await startPipelineProcessor(c, { sink });
-      stopLater.push(() => running.stop());
+/**
+ * The endpoint's own write capacity for the processor's item mix: the recorded writes of a processor
+ * run replayed into fresh tables with no Kafka and no processing — every put batch at once (bounded),
+ * each partition's contribution updates in their order (they are conditioned on the previous ones).
+ */
+async function replay(config: Config, log: readonly Recorded[]): Promise<void> {
+  const sink = await dynamoSink(config);
+  const puts = log.filter((r) => r.kind === 'put');
+  const byPartition = new Map<number, Array<Extract<Recorded, { kind: 'contributions' }>>>();
+  for (const r of log) {
+    if (r.kind !== 'contributions') continue;
+    byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r]);
+  }
+  await Promise.all([
+    // Two put calls at a time (16 requests in flight): more only adds contention in dynalite.
+    runBounded(puts, 2, (r) => sink.putEvents(r.rawEvents, r.alerts)),
+    ...[...byPartition.values()].map(async (writes) => {
+      for (const w of writes) await sink.writeContributions(w.partition, w.windows, w.rollups);
     }),
-  );
-  await stopAll();
+  ]);
+  await sink.close();
 }
 
-results.push(
-  await timed("seed's design: one PutItem per event", async (c) => {
+/** The seed's Spark ForeachWriter.process: one row at a time, one synchronous put per row (and alert). */
+function seedDesign() {
+  return async (c: Config) => {
+    const client = createDynamoClient(c);
+    stopLater.push(async () => client.destroy());
     const tables = tableNames(c.prefix);
     const severe = new Set(c.alertSeverities);
-    await consumeAll(c, async (_p, values) => {
-      // Spark's ForeachWriter.process: one row at a time, one synchronous put per row (and per alert).
+    await consumeAll(c, async (_p, values, heartbeat) => {
       for (const value of values) {
+        // A slow batch must not outlive the session (a rebalance would replay it); the executor of a
+        // Spark task has no such limit, so the seed's design gets the heartbeats it needs.
+        await heartbeat();
         const parsed = parseEvent(value);
         if (!parsed.ok) continue;
         const item = rawEventItem(parsed.event, { ttlDays: c.ttlDays });
-        await stack.client.send(
+        await client.send(
           new PutItemCommand({
             TableName: tables.rawEvents,
             Item: marshall(item, { removeUndefinedValues: true }),
           }),
         );
         if (severe.has(parsed.event.severity))
-          await stack.client.send(
+          await client.send(
             new PutItemCommand({
               TableName: tables.alerts,
               Item: marshall(alertItem(parsed.event, { ttlDays: c.ttlDays }), {
@@ -201,14 +243,55 @@ results.push(
           );
       }
     });
-  }),
-);
-await stopAll();
+  };
+}
+
+const results: Array<{ name: string; seconds: number; perSecond: number; dynamoCpuMs: number }> = [];
+async function variant(
+  name: string,
+  body: (config: Config) => Promise<void>,
+  options: { untilZeroLag?: boolean; rttMs?: number } = {},
+) {
+  const result = await timed(name, body, {
+    untilZeroLag: options.untilZeroLag ?? true,
+    rttMs: options.rttMs ?? 0,
+  });
+  results.push(result);
+  await stopAll();
+  return result.perSecond;
+}
+
+const bare = await variant('bare kafkajs consumption (ceiling)', (c) => consumeAll(c, async () => {}));
+const none = await variant('citystream processor, --sink none', async (c) => {
+  const running = await startPipelineProcessor(c, { sink: 'none' });
+  stopLater.push(() => running.stop());
+});
+const writes: Recorded[] = [];
+const ours = await variant('citystream processor → embedded DynamoDB', processorInto(writes));
+{
+  const puts = writes.filter((w) => w.kind === 'put');
+  const updates = writes.reduce(
+    (n, w) => n + (w.kind === 'contributions' ? w.windows.length + w.rollups.length : 0),
+    0,
+  );
+  const items = puts.reduce((n, w) => n + w.rawEvents.length + w.alerts.length, 0);
+  console.log(
+    `  its writes: ${puts.length} batches, ${items} raw events and alerts (~${Math.ceil(items / 25)} BatchWriteItem), ${updates} window/rollup UpdateItems (${((updates / N) * 1000).toFixed(1)} per 1 000 events)`,
+  );
+}
+const capacity = await variant('endpoint capacity: same writes, no Kafka', (c) => replay(c, writes), {
+  untilZeroLag: false,
+});
+const seed = await variant("seed's design: one PutItem per event", seedDesign());
+const far = { rttMs: RTT_MS };
+const oursFar = await variant(`processor, +${RTT_MS} ms round trip`, processorInto(), far);
+const seedFar = await variant(`seed's design, +${RTT_MS} ms round trip`, seedDesign(), far);
 
 // End-to-end latency: the processor keeps up with a steady stream; a poller watches the API's alerts.
 const latencyConfig = { ...(await variantConfig()), topic: 'latency-events' };
+const latencyClient = createDynamoClient(latencyConfig);
 const running = await startPipelineProcessor(latencyConfig, { sink: 'dynamodb' });
-const api = await startApi({ client: stack.client, config: latencyConfig, host: '127.0.0.1', port: 0 });
+const api = await startApi({ client: latencyClient, config: latencyConfig, host: '127.0.0.1', port: 0 });
 const live = new EventGenerator({ seed: 'latency', severityMix: 'realistic' });
 const sentAt = new Map<string, number>();
 const seenAt = new Map<string, number>();
@@ -252,13 +335,21 @@ console.log(
 await producer.disconnect();
 await api.close();
 await running.stop();
+latencyClient.destroy();
+await stopAll();
 
-const ceiling = results[0]!.perSecond;
-const ours = results.find((r) => r.name.includes('dynamodb'))!.perSecond;
-const seed = results.at(-1)!.perSecond;
 console.log(
-  `\nratios: processor/ceiling ${(ours / ceiling).toFixed(3)}, processor/seed ${(ours / seed).toFixed(1)}×, sink none/ceiling ${(results[1]!.perSecond / ceiling).toFixed(2)}`,
+  [
+    '',
+    `ratios: processor / seed ${(ours / seed).toFixed(1)}×; processor / endpoint capacity ${(ours / capacity).toFixed(2)};`,
+    `        --sink none / bare kafkajs ${(none / bare).toFixed(2)}; processor / bare kafkajs ${(ours / bare).toFixed(3)};`,
+    `        +${RTT_MS} ms round trip: processor / seed ${(oursFar / seedFar).toFixed(1)}×`,
+    `        dynamo CPU per event, seed / processor ${(cpuOf("seed's design: one") / cpuOf('citystream processor →')).toFixed(1)}× (the most batching can gain where dynalite's CPU is the bound)`,
+  ].join('\n'),
 );
+function cpuOf(prefix: string): number {
+  return results.find((r) => r.name.startsWith(prefix))?.dynamoCpuMs ?? NaN;
+}
 const { loadavg, cpus } = await import('node:os');
 console.log(
   `machine: ${cpus().length} cores, ${cpus()[0]?.model}; load average ${loadavg()

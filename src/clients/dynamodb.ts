@@ -8,6 +8,11 @@ export type DynamoTarget = Pick<Config, 'target' | 'region' | 'profile' | 'endpo
 export interface DynamoClientOptions {
   /** The SDK's own attempts per request (it retries throttling and dropped connections); default 3. */
   maxAttempts?: number;
+  /**
+   * Requests this client has in flight at most; more wait their turn. One bound for all callers (the
+   * processor's partitions and writers), where per-caller bounds would multiply. Default: unbounded.
+   */
+  maxInFlight?: number;
 }
 
 /**
@@ -42,7 +47,41 @@ export function createDynamoClient(config: DynamoTarget, options: DynamoClientOp
     },
     { step: 'initialize', name: 'citystreamErrorTranslation', priority: 'high' },
   );
+  if (options.maxInFlight !== undefined) {
+    const slots = inFlightLimit(options.maxInFlight);
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const release = await slots.acquire();
+        try {
+          return await next(args);
+        } finally {
+          release();
+        }
+      },
+      { step: 'initialize', name: 'citystreamInFlightLimit', priority: 'low' },
+    );
+  }
   return client;
+}
+
+/** A counting semaphore: `acquire()` resolves with a release function once a slot is free (FIFO). */
+function inFlightLimit(max: number): { acquire(): Promise<() => void> } {
+  let free = Math.max(1, max);
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
+  return {
+    acquire() {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve(release);
+      }
+      return new Promise((resolve) => waiting.push(() => resolve(release)));
+    },
+  };
 }
 
 /** Where requests go, for messages: the endpoint URL, or the regional service. */

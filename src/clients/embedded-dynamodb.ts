@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ParentMessage } from './embedded-dynamodb-server.js';
 import { listenError } from './listen-error.js';
 
 export interface EmbeddedDynamoOptions {
@@ -15,45 +14,86 @@ export interface EmbeddedDynamoOptions {
 export interface EmbeddedDynamo {
   endpoint: string;
   port: number;
+  /** The child process that serves it (its RSS is the embedded DynamoDB's memory). */
+  pid: number;
+  /** Settles when the child exits: resolves after `close()`, rejects if it exited on its own. */
+  exited: Promise<void>;
   close(): Promise<void>;
 }
 
+/** How long a closing child may take to flush LevelDB before it is killed. */
+const CLOSE_TIMEOUT_MS = 15_000;
+
 /**
- * The local target's DynamoDB: dynalite (a DynamoDB-compatible server on LevelDB) in this process.
+ * The local target's DynamoDB: dynalite (a DynamoDB-compatible server on LevelDB) in a child process of
+ * its own (`embedded-dynamodb-server.ts`), so that in `citystream up` the API, the processor and the broker
+ * never wait behind it on one event loop, and its memory can be watched apart from theirs.
  * A single-node development engine: it does not support the TTL API and does not throttle, which is why
  * nothing in citystream may depend on its behaviour beyond the DynamoDB API itself.
  */
 export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
-  // Probe the port before dynalite opens its LevelDB store: a store opened for a server that then cannot
-  // listen would hold the data directory's lock until the process exits.
-  if (options.port !== 0) await probePort(options.host, options.port);
-  const path = join(options.dataDir, 'dynamodb');
-  await mkdir(path, { recursive: true });
-  // Tables are usable at once; waiting 500 ms per table (dynalite's default) buys nothing locally.
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(portError(err, options));
-    server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.off('error', onError);
-      resolve();
+  const child = forkServer(options);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  let closeRequested = false;
+  const exited = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code, signal) => {
+      if (closeRequested && code === 0) return resolve();
+      reject(new Error(`the embedded DynamoDB exited (${signal ?? `code ${code}`})${tail(stderr)}`));
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: ChildMessage) => {
+      if (message.type === 'listening') return resolve(message.port);
+      const err = Object.assign(new Error(message.message), { code: message.code });
+      reject(portError(err, options));
+    });
+    exited.catch(reject);
+  });
+  // Once it listens, an exit is reported through `exited` only; nobody may be waiting on it.
+  exited.catch(() => {});
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${port}`,
     port,
+    pid: child.pid ?? 0,
+    exited,
     close() {
-      // dynalite's close stops the listener, then waits for LevelDB to flush and release its lock.
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      });
+      closing ??= closeChild(child, exited, () => (closeRequested = true));
       return closing;
     },
   };
+}
+
+function forkServer(options: EmbeddedDynamoOptions): ChildProcess {
+  // Run from source (tests, tsx) the entry is TypeScript and needs tsx's loader; built, it is plain JS.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./embedded-dynamodb-server.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  return fork(fileURLToPath(entry), [JSON.stringify(options)], {
+    execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+}
+
+async function closeChild(child: ChildProcess, exited: Promise<void>, mark: () => void): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return exited.catch(() => {});
+  mark();
+  // A channel that closed meanwhile means the child is exiting anyway; `exited` reports how.
+  child.send({ type: 'close' } satisfies ParentMessage, () => {});
+  const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function tail(stderr: string): string {
+  const text = stderr.trim();
+  return text ? `: ${text.split('\n').slice(-5).join(' | ')}` : '';
 }
 
 function portError(err: unknown, options: Pick<EmbeddedDynamoOptions, 'host' | 'port'>): unknown {
@@ -64,13 +104,4 @@ function portError(err: unknown, options: Pick<EmbeddedDynamoOptions, 'host' | '
     flag: '--dynamo-port',
     usual: 'another `citystream up`?',
   });
-}
-
-async function probePort(host: string, port: number): Promise<void> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', (err: NodeJS.ErrnoException) => reject(portError(err, { host, port })));
-    probe.listen(port, host, () => resolve());
-  });
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }

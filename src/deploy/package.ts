@@ -56,7 +56,7 @@ export async function preparePackage(options: {
       const packed = await npm(
         options.spawn,
         root,
-        ['pack', '--pack-destination', dir, '--json', '--silent'],
+        ['pack', '--pack-destination', dir, '--json', '--silent', '--ignore-scripts'],
         'npm pack',
       );
       const name = (JSON.parse(packed) as Array<{ filename: string }>)[0]?.filename;

@@ -45,7 +45,7 @@ export interface ProcessorOptions {
   tickMs?: number;
   /** Silence after which a caught-up partition counts as idle (ms); default the watermark delay. */
   idleAfterMs?: number;
-  /** Partitions processed at the same time by this member; default 4. */
+  /** Partitions processed at the same time by this member; default 8. */
   concurrency?: number;
   sessionTimeoutMs?: number;
   /** How long a rebalance waits for members to rejoin (ms); default 30 s. */
@@ -182,7 +182,7 @@ export class Processor {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.concurrency ?? 4,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 8,
       eachBatch: (payload) => this.withLock(payload.batch.partition, () => this.onBatch(payload)),
     });
     const tickMs = this.options.tickMs ?? Math.max(50, Math.min(5_000, this.options.watermarkDelayMs / 4));

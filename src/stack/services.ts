@@ -33,7 +33,7 @@ export function localStackServices(options: LocalStackOptions = {}): StackServic
   const live = new LiveBus();
   return [
     brokerService(),
-    embeddedDynamoService(),
+    embeddedDynamoService(undefined, options.onFailure?.('DynamoDB')),
     tablesService(),
     apiService({ log: options.apiLog, reportBug: options.reportBug, live }),
     processorService({ metrics: options.metrics, onFailure: options.onFailure?.('processor'), live }),
@@ -72,7 +72,8 @@ export function brokerService(host = '127.0.0.1'): StackService {
   };
 }
 
-export function embeddedDynamoService(host = '127.0.0.1'): StackService {
+/** dynalite in a child process; `onFailure` hears of it exiting on its own (a crash, a kill). */
+export function embeddedDynamoService(host = '127.0.0.1', onFailure?: (err: unknown) => void): StackService {
   return {
     name: 'DynamoDB (embedded)',
     async start(state) {
@@ -81,13 +82,14 @@ export function embeddedDynamoService(host = '127.0.0.1'): StackService {
         port: state.config.dynamoPort,
         dataDir: state.dataDir,
       });
+      dynamo.exited.catch((err: unknown) => onFailure?.(err));
       state.config = { ...state.config, endpoint: dynamo.endpoint };
       state.dynamo = createDynamoClient(state.config);
       const client = state.dynamo;
       return {
         name: 'dynamodb',
         address: dynamo.endpoint,
-        summary: `DynamoDB (dynalite), data in ${state.dataDir}`,
+        summary: `DynamoDB (dynalite, process ${dynamo.pid}), data in ${state.dataDir}`,
         async stop() {
           client.destroy();
           await dynamo.close();

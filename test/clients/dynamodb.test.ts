@@ -1,4 +1,6 @@
-import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   createDynamoClient,
@@ -8,6 +10,7 @@ import {
   type DynamoTarget,
 } from '../../src/clients/dynamodb.js';
 import { ServiceError, UserError } from '../../src/errors.js';
+import { waitFor } from '../support/wait-for.js';
 
 const local: DynamoTarget = { target: 'local', region: 'us-east-2', endpoint: 'http://127.0.0.1:8000' };
 const aws: DynamoTarget = { target: 'aws', region: 'eu-west-1' };
@@ -92,5 +95,44 @@ describe('DynamoDB error translation', () => {
     expect(await client.config.region()).toBe('eu-west-1');
     expect(client.config.profile).toBe('ops');
     client.destroy();
+  });
+});
+
+describe('createDynamoClient maxInFlight', () => {
+  it('holds the client to that many requests in flight; the others wait their turn', async () => {
+    let open = 0;
+    let most = 0;
+    const held: Array<() => void> = [];
+    const server = createServer((req, res) => {
+      open += 1;
+      most = Math.max(most, open);
+      req.resume();
+      held.push(() => {
+        open -= 1;
+        res.setHeader('content-type', 'application/x-amz-json-1.0');
+        res.end(JSON.stringify({ TableNames: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const client = createDynamoClient(
+      { target: 'local', region: 'local', endpoint: `http://127.0.0.1:${port}` },
+      { maxInFlight: 3, maxAttempts: 1 },
+    );
+    try {
+      const calls = Array.from({ length: 10 }, () => client.send(new ListTablesCommand({})));
+      let answered = 0;
+      while (answered < 10) {
+        await waitFor('requests to arrive', () => held.length > 0);
+        held.shift()!();
+        answered += 1;
+      }
+      expect((await Promise.all(calls)).every((r) => r.TableNames?.length === 0)).toBe(true);
+      expect(most).toBe(3);
+    } finally {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -19,8 +19,8 @@ import { children, kill, startChild as startChildProcess } from './processor-chi
 const startChild = (config: Config) => startChildProcess(config, SESSION_MS);
 
 /**
- * Exactness under SIGKILL. The processor runs as child processes against a broker and dynalite in this
- * process. A 50 000-event stream (out-of-order, late and malformed messages included) is consumed while
+ * Exactness under SIGKILL. The processor runs as child processes against a broker in this process and dynalite in its own
+ * (as `up` runs it). A 50 000-event stream (out-of-order, late and malformed messages included) is consumed while
  * the processor is killed with SIGKILL at seeded random moments and restarted each time; then a second
  * member joins, one of the two is killed and not restarted, and the survivor takes over its partitions.
  * 10% of the messages are copies of an earlier event sent again shortly after (as a producer retry

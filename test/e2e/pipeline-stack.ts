@@ -10,11 +10,12 @@ import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import type { Config } from '../../src/config/settings.js';
 import { createDynamoClient } from '../../src/clients/dynamodb.js';
 import { createKafka } from '../../src/clients/kafka.js';
+import { startEmbeddedDynamo } from '../../src/clients/embedded-dynamodb.js';
 import { createTables } from '../../src/store/tables.js';
-import { configFor, startDynalite } from '../support/dynamo-endpoints.js';
+import { configFor } from '../support/dynamo-endpoints.js';
 import { readTopicWithHeaders, type ReadMessageWithHeaders } from '../support/kafka.js';
 
-/** The local stack for pipeline tests: embedded broker and dynalite on ephemeral ports, fresh tables. */
+/** The local stack for pipeline tests: embedded broker and the embedded DynamoDB (a child process) on ephemeral ports, fresh tables. */
 export interface PipelineStack {
   config: Config;
   broker: RunningBroker;
@@ -33,7 +34,8 @@ export async function startPipelineStack(options: { partitions: number }): Promi
     dataDir: join(dir, 'kafka'),
     partitions: options.partitions,
   });
-  const dynamo = await startDynalite();
+  // The embedded DynamoDB as `up` runs it: dynalite on LevelDB in a child process.
+  const dynamo = await startEmbeddedDynamo({ host: '127.0.0.1', port: 0, dataDir: dir });
   const config = configFor(dynamo.endpoint, {
     brokers: [broker.bootstrap],
     partitions: options.partitions,
@@ -52,7 +54,7 @@ export async function startPipelineStack(options: { partitions: number }): Promi
     async stop() {
       client.destroy();
       await broker.close();
-      await dynamo.stop();
+      await dynamo.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
