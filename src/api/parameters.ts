@@ -7,7 +7,7 @@ import {
   NAME_PATTERN,
   parseInstant,
 } from '../queries/parameters.js';
-import { invalidParameter } from './api-error.js';
+import { badRequest, invalidParameter } from './api-error.js';
 
 /**
  * A request parameter declared as data: validation and the OpenAPI description both come from here, so
@@ -119,6 +119,23 @@ export function validateParameters(
     values[spec.name] = parsed.value;
   }
   return values;
+}
+
+/**
+ * Refuses a query string whose percent-encoding is malformed (`?limit=%ZZ`, a lone `%`, bytes that are
+ * not UTF-8) as `bad_request`, the way a malformed path is refused, instead of letting the lenient
+ * parser pass the raw text on as a value.
+ */
+export function assertQueryWellEncoded(url: string): void {
+  const at = url.indexOf('?');
+  if (at < 0) return;
+  for (const part of url.slice(at + 1).split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw badRequest(`the query string is not valid percent-encoding near "${clip(part)}"`);
+    }
+  }
 }
 
 function problemOr(problem: string | undefined, raw: string): { value: unknown } | { problem: string } {

@@ -8,6 +8,7 @@ import {
   StatsSchema,
   SummarySchema,
 } from '../queries/document-schemas.js';
+import { ERROR_CODES } from './api-error.js';
 
 /**
  * The API's response schemas: the read side's documents (declared once, in queries/document-schemas.ts)
@@ -24,9 +25,7 @@ export const SCHEMAS = {
   Stats: StatsSchema,
   Health: Type.Object({ status: Type.String({ enum: ['ok'] }) }),
   Error: Type.Object({
-    error: Type.String({
-      enum: ['invalid_parameter', 'bad_request', 'not_found', 'service_unavailable', 'internal_error'],
-    }),
+    error: Type.String({ enum: [...ERROR_CODES] }),
     parameter: Type.Optional(Type.String({ description: 'the offending parameter (400 only)' })),
     message: Type.String(),
   }),

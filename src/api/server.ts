@@ -4,9 +4,9 @@ import fastify, { type FastifyReply } from 'fastify';
 import type { Config } from '../config/settings.js';
 import type { ReadContext } from '../queries/index.js';
 import { tableNames } from '../store/table-definitions.js';
-import { ApiError, toErrorReply } from './api-error.js';
+import { ApiError, clientErrorResponse, toErrorReply } from './api-error.js';
 import { buildOpenApi } from './openapi.js';
-import { validateParameters } from './parameters.js';
+import { assertQueryWellEncoded, validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
 import { SCHEMAS } from './schemas.js';
 
@@ -63,6 +63,11 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     logger: false,
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
     frameworkErrors: (err, _req, reply) => void sendError(reply, err),
+    clientErrorHandler: (err, socket) => {
+      const response = clientErrorResponse(err as { code?: string });
+      if (response !== undefined && socket.writable) socket.write(response);
+      socket.destroy();
+    },
   });
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
   app.setNotFoundHandler((req, reply) => {
@@ -81,6 +86,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
       API_PREFIX + route.path,
       { schema: { response: { 200: SCHEMAS[route.response] } } },
       async (req) => {
+        assertQueryWellEncoded(req.url);
         const values = validateParameters(
           route.parameters,
           req.params as Record<string, unknown>,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { defineCommand } from './define-command.js';
-import { numberInRange } from './option-parsers.js';
+import { EVENT_RATE, numberInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
 interface UpFlags {
@@ -25,9 +25,9 @@ export const upCommand = defineCommand<UpFlags>({
   options: [
     {
       flags: '--rate <n>',
-      description: 'events per second of the synthetic producer',
-      parse: numberInRange(0.01, 100_000),
-      default: 5,
+      description: 'events per second of the synthetic producer; 0 = as fast as the broker takes them',
+      parse: numberInRange(EVENT_RATE.min, EVENT_RATE.max),
+      default: EVENT_RATE.default,
     },
     { flags: '--no-producer', description: 'start no producer (produce with `citystream produce` instead)' },
   ],

@@ -134,6 +134,14 @@ describe('citystream up', () => {
     );
   });
 
+  it('accepts the same --rate range as produce', async () => {
+    for (const command of ['up', 'produce']) {
+      const result = await runCli([command, '--rate', '1000001'], { cwd: await tempCwd() });
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toContain('expected a number from 0 to 1000000, got "1000001"');
+    }
+  });
+
   it('rejects a bad port', async () => {
     const result = await runCli(['up', '--api-port', '70000'], { cwd: await tempCwd() });
     expect(result.code).toBe(2);
