@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import { defineCommand } from './define-command.js';
 import { intInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
@@ -22,6 +23,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     'citystream process --metrics-port 9464 --group citystream-processor',
     'citystream process --window 1 --watermark 2 --alert-severities critical',
     'citystream process --sink none --json --console   # compute cost alone, NDJSON stats',
+    'citystream process --session-timeout 6000 --heartbeat-interval 1000   # a killed member stalls its partitions 6 s',
   ],
   settings: [
     'group',
@@ -32,6 +34,8 @@ export const processCommand = defineCommand<ProcessFlags>({
       description: 'allowed lateness in minutes; older events are late',
     },
     'alertSeverities',
+    { key: 'sessionTimeoutMs', flag: '--session-timeout <ms>' },
+    { key: 'heartbeatIntervalMs', flag: '--heartbeat-interval <ms>' },
   ],
   options: [
     { flags: '--console', description: 'show a live view of the open windows, lag and throughput' },
@@ -58,8 +62,13 @@ export const processCommand = defineCommand<ProcessFlags>({
     { flags: '--tick-ms <ms>', description: 'idle tick period', parse: intInRange(10, 60_000), hidden: true },
   ],
   async handler(ctx, flags) {
+    if (ctx.config.heartbeatIntervalMs >= ctx.config.sessionTimeoutMs)
+      throw new UserError(
+        `--heartbeat-interval (${ctx.config.heartbeatIntervalMs} ms) must be below --session-timeout (${ctx.config.sessionTimeoutMs} ms)`,
+        { hint: 'Kafka advises at most a third of the session timeout' },
+      );
     const [
-      { startPipelineProcessor },
+      { startPipelineProcessor, describeJoin },
       { ProcessorMetrics, serveMetrics },
       { ConsoleView },
       { translateKafkaError },
@@ -78,6 +87,7 @@ export const processCommand = defineCommand<ProcessFlags>({
       debug: ctx.debug,
       logTo: ctx.io.stderr,
       onError: (err) => ctx.out.warn(`idle tick failed: ${(err as Error).message}`),
+      onGroupJoin: (join) => ctx.out.info(describeJoin(ctx.config, join)),
     });
     const { processor } = running;
     const server =
