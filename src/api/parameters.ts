@@ -1,3 +1,4 @@
+import { parseAggregationCursor, parseAlertCursor, parseEventCursor } from '../queries/cursor.js';
 import { EVENT_TYPES } from '../events/event.js';
 import {
   cityProblem,
@@ -80,10 +81,27 @@ export function instantParameter(name: string, description: string): ParameterSp
   };
 }
 
+/** `next`: the paging token of the previous page, checked by the list's own cursor parser. */
+export function cursorParameter(
+  parse: (raw: string) => { value: unknown } | { problem: string },
+): ParameterSpec {
+  return {
+    name: 'next',
+    in: 'query',
+    required: false,
+    description: 'the `next` token of the previous page (opaque); absent for the first page',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,512}$' },
+    parse,
+  };
+}
+
 export const PARAMETERS = {
   eventsLimit: integerParameter('limit', LIMITS.eventsLimit, 'how many events, newest first'),
   aggregationsLimit: integerParameter('limit', LIMITS.aggregationsLimit, 'how many windows, newest first'),
-  alertsLimit: integerParameter('limit', LIMITS.alertsLimit, 'at most this many alerts, newest first'),
+  alertsLimit: integerParameter('limit', LIMITS.alertsLimit, 'how many alerts per page, newest first'),
+  eventsNext: cursorParameter(parseEventCursor),
+  alertsNext: cursorParameter(parseAlertCursor),
+  aggregationsNext: cursorParameter(parseAggregationCursor),
   hours: integerParameter('hours', LIMITS.hours, 'alerts of the last this many hours'),
 } as const;
 

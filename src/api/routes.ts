@@ -9,6 +9,7 @@ import {
   stats,
   type ReadContext,
 } from '../queries/index.js';
+import type { AggregationCursor, AlertCursor, EventCursor } from '../queries/cursor.js';
 import { invalidParameter } from './api-error.js';
 import type { SchemaName } from './schemas.js';
 import {
@@ -52,9 +53,10 @@ export const ROUTES: RouteSpec[] = [
     path: '/events/:city',
     operationId: 'recentEvents',
     summary: 'The newest events of a city, newest first (expired events excluded)',
-    parameters: [cityParameter('path', 'the city'), PARAMETERS.eventsLimit],
+    parameters: [cityParameter('path', 'the city'), PARAMETERS.eventsLimit, PARAMETERS.eventsNext],
     response: 'EventList',
-    handler: (read, v) => recentEvents(read, v.city as string, v.limit as number),
+    handler: (read, v) =>
+      recentEvents(read, v.city as string, v.limit as number, v.next as EventCursor | undefined),
   },
   {
     path: '/summary/:city',
@@ -72,6 +74,7 @@ export const ROUTES: RouteSpec[] = [
       cityParameter('query', 'only this city (all cities when absent)'),
       PARAMETERS.hours,
       PARAMETERS.alertsLimit,
+      PARAMETERS.alertsNext,
     ],
     response: 'EventList',
     handler: (read, v) =>
@@ -79,6 +82,7 @@ export const ROUTES: RouteSpec[] = [
         city: v.city as string | undefined,
         hours: v.hours as number,
         limit: v.limit as number,
+        after: v.next as AlertCursor | undefined,
       }),
   },
   {
@@ -99,6 +103,7 @@ export const ROUTES: RouteSpec[] = [
       PARAMETERS.aggregationsLimit,
       instantParameter('from', 'only windows starting at or after this time'),
       instantParameter('to', 'only windows starting at or before this time'),
+      PARAMETERS.aggregationsNext,
     ],
     response: 'AggregationList',
     handler(read, v) {
@@ -111,7 +116,7 @@ export const ROUTES: RouteSpec[] = [
       };
       const bad = aggregationRangeProblem(query, read.now ?? new Date());
       if (bad) throw invalidParameter(bad.parameter, bad.problem);
-      return aggregations(read, query);
+      return aggregations(read, query, v.next as AggregationCursor | undefined);
     },
   },
   {
