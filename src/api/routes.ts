@@ -29,11 +29,19 @@ export interface RouteSpec {
   parameters: ParameterSpec[];
   /** Name of the response schema in SCHEMAS. */
   response: SchemaName;
+  /**
+   * Serve the document from a cache for up to this many ms (rollup-backed documents, whose reads sum
+   * many items); the bound is documented in docs/api.md. Absent: every request reads.
+   */
+  cacheMs?: number;
   /** Gets validated values; returns the document to send. */
   handler(read: ReadContext, values: Record<string, unknown>): Promise<unknown>;
 }
 
 export const API_PREFIX = '/api/v1';
+
+/** How stale `stats`, `cities` and `summary` may be: they sum the rollup rows of up to ttlDays days. */
+export const ROLLUP_CACHE_MS = 1000;
 
 export const ROUTES: RouteSpec[] = [
   {
@@ -64,6 +72,7 @@ export const ROUTES: RouteSpec[] = [
     summary: "A city's totals within the TTL: by type, by severity, alerts of the last 24 hours",
     parameters: [cityParameter('path', 'the city')],
     response: 'Summary',
+    cacheMs: ROLLUP_CACHE_MS,
     handler: (read, v) => citySummary(read, v.city as string),
   },
   {
@@ -91,6 +100,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Every city with events within the TTL and its event count, biggest first',
     parameters: [],
     response: 'CityList',
+    cacheMs: ROLLUP_CACHE_MS,
     handler: (read) => cities(read),
   },
   {
@@ -125,6 +135,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Totals over all cities within the TTL',
     parameters: [],
     response: 'Stats',
+    cacheMs: ROLLUP_CACHE_MS,
     handler: (read) => stats(read),
   },
 ];

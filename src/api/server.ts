@@ -8,6 +8,7 @@ import { ApiError, clientErrorResponse, toErrorReply } from './api-error.js';
 import { buildOpenApi } from './openapi.js';
 import { assertQueryWellEncoded, validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
+import { ResponseCache } from './response-cache.js';
 import { SCHEMAS } from './schemas.js';
 
 export interface StartApiOptions {
@@ -82,6 +83,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   }
 
   for (const route of ROUTES) {
+    const cache = route.cacheMs ? new ResponseCache(route.cacheMs, () => clock().getTime()) : undefined;
     app.get(
       API_PREFIX + route.path,
       { schema: { response: { 200: SCHEMAS[route.response] } } },
@@ -92,7 +94,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
           req.params as Record<string, unknown>,
           req.query as Record<string, unknown>,
         );
-        return route.handler(read(), values);
+        if (!cache) return route.handler(read(), values);
+        return cache.get(`${route.path} ${JSON.stringify(values)}`, () => route.handler(read(), values));
       },
     );
   }
