@@ -31,6 +31,32 @@ describe('CLI', () => {
     expect(result.stdout).toBe('');
   });
 
+  it("prefixes commander's own errors the way it prefixes ours", async () => {
+    const result = await runCli(['config', '--no-such-flag']);
+    expect(result.stderr).toMatch(/^Error: unknown option '--no-such-flag'\n/);
+    const ours = await runCli(['config'], { env: { CITYSTREAM_TTL_DAYS: '-1' } });
+    expect(ours.stderr).toMatch(/^Error: /);
+  });
+
+  it('under --json, reports any error as one JSON object on stderr', async () => {
+    const usage = await runCli(['config', '--json', '--no-such-flag']);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe('');
+    expect(usage.stderr.endsWith('\n') && usage.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(usage.stderr)).toEqual({
+      error: { kind: 'user', message: "unknown option '--no-such-flag'", hint: 'run with --help for usage' },
+    });
+    const down = await runCli(['tables', 'list', '--json', '--endpoint', 'http://127.0.0.1:9']);
+    expect(down.code).toBe(2);
+    expect(JSON.parse(down.stderr)).toEqual({
+      error: {
+        kind: 'user',
+        message: 'nothing is listening on http://127.0.0.1:9',
+        hint: 'start DynamoDB there, or correct --endpoint',
+      },
+    });
+  });
+
   it('rejects an unknown command with exit code 2', async () => {
     const result = await runCli(['frobnicate']);
     expect(result.code).toBe(2);

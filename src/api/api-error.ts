@@ -1,15 +1,23 @@
+import { STATUS_CODES } from 'node:http';
 import { isRetryableDynamoError } from '../clients/dynamodb.js';
 import { isExpectedError } from '../errors.js';
 
+/** The API's error codes, one per row of the table in docs/api.md. */
+export const ERROR_CODES = [
+  'invalid_parameter',
+  'bad_request',
+  'unauthorized',
+  'not_found',
+  'request_too_large',
+  'request_timeout',
+  'service_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** The one error body the API sends: a stable code, the offending parameter if any, and a sentence. */
 export interface ErrorBody {
-  error:
-    | 'invalid_parameter'
-    | 'bad_request'
-    | 'unauthorized'
-    | 'not_found'
-    | 'service_unavailable'
-    | 'internal_error';
+  error: ErrorCode;
   parameter?: string;
   message: string;
 }
@@ -27,6 +35,10 @@ export class ApiError extends Error {
 
 export function invalidParameter(parameter: string, message: string): ApiError {
   return new ApiError(400, { error: 'invalid_parameter', parameter, message: `${parameter}: ${message}` });
+}
+
+export function badRequest(message: string): ApiError {
+  return new ApiError(400, { error: 'bad_request', message });
 }
 
 export interface ErrorReply {
@@ -90,4 +102,30 @@ export function toErrorReply(err: unknown): ErrorReply {
     body: { error: 'internal_error', message: 'internal error; the server log has the details' },
     bug: true,
   };
+}
+
+/**
+ * What to answer a request Node's HTTP parser refused before any route saw it (the `clientError` event):
+ * headers or URL over the 16 KiB limit → 431, no complete request in time → 408, anything else → 400.
+ * Undefined when the connection is gone and nothing can be sent.
+ */
+export function clientErrorResponse(err: { code?: string }): string | undefined {
+  if (err.code === 'ECONNRESET') return undefined;
+  let status = 400;
+  let body: ErrorBody = { error: 'bad_request', message: 'the request could not be parsed as HTTP/1.1' };
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431;
+    body = {
+      error: 'request_too_large',
+      message: 'the URL and headers exceed 16 KiB; shorten the query (no parameter needs that much)',
+    };
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    status = 408;
+    body = { error: 'request_timeout', message: 'the request did not arrive in time' };
+  }
+  const text = JSON.stringify(body);
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`
+  );
 }

@@ -1,3 +1,4 @@
+import { parseAggregationCursor, parseAlertCursor, parseEventCursor } from '../queries/cursor.js';
 import { EVENT_TYPES } from '../events/event.js';
 import {
   cityProblem,
@@ -7,7 +8,7 @@ import {
   NAME_PATTERN,
   parseInstant,
 } from '../queries/parameters.js';
-import { invalidParameter } from './api-error.js';
+import { badRequest, invalidParameter } from './api-error.js';
 
 /**
  * A request parameter declared as data: validation and the OpenAPI description both come from here, so
@@ -80,10 +81,27 @@ export function instantParameter(name: string, description: string): ParameterSp
   };
 }
 
+/** `next`: the paging token of the previous page, checked by the list's own cursor parser. */
+export function cursorParameter(
+  parse: (raw: string) => { value: unknown } | { problem: string },
+): ParameterSpec {
+  return {
+    name: 'next',
+    in: 'query',
+    required: false,
+    description: 'the `next` token of the previous page (opaque); absent for the first page',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,512}$' },
+    parse,
+  };
+}
+
 export const PARAMETERS = {
   eventsLimit: integerParameter('limit', LIMITS.eventsLimit, 'how many events, newest first'),
   aggregationsLimit: integerParameter('limit', LIMITS.aggregationsLimit, 'how many windows, newest first'),
-  alertsLimit: integerParameter('limit', LIMITS.alertsLimit, 'at most this many alerts, newest first'),
+  alertsLimit: integerParameter('limit', LIMITS.alertsLimit, 'how many alerts per page, newest first'),
+  eventsNext: cursorParameter(parseEventCursor),
+  alertsNext: cursorParameter(parseAlertCursor),
+  aggregationsNext: cursorParameter(parseAggregationCursor),
   hours: integerParameter('hours', LIMITS.hours, 'alerts of the last this many hours'),
 } as const;
 
@@ -119,6 +137,23 @@ export function validateParameters(
     values[spec.name] = parsed.value;
   }
   return values;
+}
+
+/**
+ * Refuses a query string whose percent-encoding is malformed (`?limit=%ZZ`, a lone `%`, bytes that are
+ * not UTF-8) as `bad_request`, the way a malformed path is refused, instead of letting the lenient
+ * parser pass the raw text on as a value.
+ */
+export function assertQueryWellEncoded(url: string): void {
+  const at = url.indexOf('?');
+  if (at < 0) return;
+  for (const part of url.slice(at + 1).split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw badRequest(`the query string is not valid percent-encoding near "${clip(part)}"`);
+    }
+  }
 }
 
 function problemOr(problem: string | undefined, raw: string): { value: unknown } | { problem: string } {

@@ -9,6 +9,7 @@ import {
   stats,
   type ReadContext,
 } from '../queries/index.js';
+import type { AggregationCursor, AlertCursor, EventCursor } from '../queries/cursor.js';
 import { invalidParameter } from './api-error.js';
 import { CLICKSTREAM_ROUTES } from './clickstream-routes.js';
 import type { SchemaName } from './schemas.js';
@@ -29,11 +30,19 @@ export interface RouteSpec {
   parameters: ParameterSpec[];
   /** Name of the response schema in SCHEMAS. */
   response: SchemaName;
+  /**
+   * Serve the document from a cache for up to this many ms (rollup-backed documents, whose reads sum
+   * many items); the bound is documented in docs/api.md. Absent: every request reads.
+   */
+  cacheMs?: number;
   /** Gets validated values; returns the document to send. */
   handler(read: ReadContext, values: Record<string, unknown>): Promise<unknown>;
 }
 
 export const API_PREFIX = '/api/v1';
+
+/** How stale `stats`, `cities` and `summary` may be: they sum the rollup rows of up to ttlDays days. */
+export const ROLLUP_CACHE_MS = 1000;
 
 export const ROUTES: RouteSpec[] = [
   {
@@ -53,9 +62,10 @@ export const ROUTES: RouteSpec[] = [
     path: '/events/:city',
     operationId: 'recentEvents',
     summary: 'The newest events of a city, newest first (expired events excluded)',
-    parameters: [cityParameter('path', 'the city'), PARAMETERS.eventsLimit],
+    parameters: [cityParameter('path', 'the city'), PARAMETERS.eventsLimit, PARAMETERS.eventsNext],
     response: 'EventList',
-    handler: (read, v) => recentEvents(read, v.city as string, v.limit as number),
+    handler: (read, v) =>
+      recentEvents(read, v.city as string, v.limit as number, v.next as EventCursor | undefined),
   },
   {
     path: '/summary/:city',
@@ -63,6 +73,7 @@ export const ROUTES: RouteSpec[] = [
     summary: "A city's totals within the TTL: by type, by severity, alerts of the last 24 hours",
     parameters: [cityParameter('path', 'the city')],
     response: 'Summary',
+    cacheMs: ROLLUP_CACHE_MS,
     handler: (read, v) => citySummary(read, v.city as string),
   },
   {
@@ -73,6 +84,7 @@ export const ROUTES: RouteSpec[] = [
       cityParameter('query', 'only this city (all cities when absent)'),
       PARAMETERS.hours,
       PARAMETERS.alertsLimit,
+      PARAMETERS.alertsNext,
     ],
     response: 'EventList',
     handler: (read, v) =>
@@ -80,6 +92,7 @@ export const ROUTES: RouteSpec[] = [
         city: v.city as string | undefined,
         hours: v.hours as number,
         limit: v.limit as number,
+        after: v.next as AlertCursor | undefined,
       }),
   },
   {
@@ -88,6 +101,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Every city with events within the TTL and its event count, biggest first',
     parameters: [],
     response: 'CityList',
+    cacheMs: ROLLUP_CACHE_MS,
     handler: (read) => cities(read),
   },
   {
@@ -100,6 +114,7 @@ export const ROUTES: RouteSpec[] = [
       PARAMETERS.aggregationsLimit,
       instantParameter('from', 'only windows starting at or after this time'),
       instantParameter('to', 'only windows starting at or before this time'),
+      PARAMETERS.aggregationsNext,
     ],
     response: 'AggregationList',
     handler(read, v) {
@@ -112,7 +127,7 @@ export const ROUTES: RouteSpec[] = [
       };
       const bad = aggregationRangeProblem(query, read.now ?? new Date());
       if (bad) throw invalidParameter(bad.parameter, bad.problem);
-      return aggregations(read, query);
+      return aggregations(read, query, v.next as AggregationCursor | undefined);
     },
   },
   {
@@ -121,6 +136,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Totals over all cities within the TTL',
     parameters: [],
     response: 'Stats',
+    cacheMs: ROLLUP_CACHE_MS,
     handler: (read) => stats(read),
   },
   ...CLICKSTREAM_ROUTES,

@@ -17,6 +17,7 @@ import {
   WindowChangeSchema,
 } from '../processor/live-schemas.js';
 import { FunnelSchema, PagesSchema, SessionListSchema } from '../queries/clickstream/click-documents.js';
+import { ERROR_CODES } from './api-error.js';
 
 /**
  * The API's response schemas: the read side's documents (declared once, in queries/document-schemas.ts)
@@ -42,16 +43,7 @@ export const SCHEMAS = {
   SessionList: SessionListSchema,
   Health: Type.Object({ status: Type.String({ enum: ['ok'] }) }),
   Error: Type.Object({
-    error: Type.String({
-      enum: [
-        'invalid_parameter',
-        'bad_request',
-        'unauthorized',
-        'not_found',
-        'service_unavailable',
-        'internal_error',
-      ],
-    }),
+    error: Type.String({ enum: [...ERROR_CODES] }),
     parameter: Type.Optional(Type.String({ description: 'the offending parameter (400 only)' })),
     message: Type.String(),
   }),

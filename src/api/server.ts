@@ -7,13 +7,14 @@ import type { ReadContext } from '../queries/index.js';
 import type { Queryable } from '../queries/clickstream/click-queries.js';
 import { tableNames } from '../store/table-definitions.js';
 import type { LiveBus } from '../processor/live-bus.js';
-import { ApiError, toErrorReply } from './api-error.js';
+import { ApiError, clientErrorResponse, toErrorReply } from './api-error.js';
 import { defaultConsoleDir, registerConsole } from './console-assets.js';
 import { LiveHub } from './live-hub.js';
 import { liveRoutes, type HealthProbe } from './live-routes.js';
 import { buildOpenApi } from './openapi.js';
-import { validateParameters } from './parameters.js';
+import { assertQueryWellEncoded, validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
+import { ResponseCache } from './response-cache.js';
 import { SCHEMAS } from './schemas.js';
 import { registerStream, STREAM_PATH, streamOpenApi } from './stream-route.js';
 import { pollTables } from './table-poller.js';
@@ -92,6 +93,11 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     logger: false,
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
     frameworkErrors: (err, _req, reply) => void sendError(reply, err),
+    clientErrorHandler: (err, socket) => {
+      const response = clientErrorResponse(err as { code?: string });
+      if (response !== undefined && socket.writable) socket.write(response);
+      socket.destroy();
+    },
   });
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
   app.setNotFoundHandler((req, reply) => {
@@ -126,16 +132,19 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   app.addHook('onClose', async () => detach());
   const routes = [...ROUTES, ...liveRoutes(hub, options.probes ?? [], clock)];
   for (const route of routes) {
+    const cache = route.cacheMs ? new ResponseCache(route.cacheMs, () => clock().getTime()) : undefined;
     app.get(
       API_PREFIX + route.path,
       { schema: { response: { 200: SCHEMAS[route.response] } } },
       async (req) => {
+        assertQueryWellEncoded(req.url);
         const values = validateParameters(
           route.parameters,
           req.params as Record<string, unknown>,
           req.query as Record<string, unknown>,
         );
-        return route.handler(read(), values);
+        if (!cache) return route.handler(read(), values);
+        return cache.get(`${route.path} ${JSON.stringify(values)}`, () => route.handler(read(), values));
       },
     );
   }

@@ -3,7 +3,24 @@ import type { Config } from '../config/settings.js';
 import { isExpectedError, ServiceError, UserError } from '../errors.js';
 
 /** The part of the configuration that decides where DynamoDB requests go. */
-export type DynamoTarget = Pick<Config, 'target' | 'region' | 'profile' | 'endpoint'>;
+export type DynamoTarget = Pick<Config, 'target' | 'region' | 'profile' | 'endpoint'> &
+  Partial<Pick<Config, 'dynamoPort'>>;
+
+/** The embedded DynamoDB's port when the configuration does not say (the setting's default). */
+const DEFAULT_DYNAMO_PORT = 8000;
+
+/**
+ * True when requests go where `citystream up` starts its embedded DynamoDB: the local target with the
+ * endpoint it derives from `dynamoPort` (or that very address given by hand). Only then is "start the
+ * local stack" the right advice when nothing answers.
+ */
+export function isEmbeddedEndpoint(config: DynamoTarget): boolean {
+  if (config.target !== 'local') return false;
+  if (config.endpoint === undefined) return true;
+  const port = config.dynamoPort ?? DEFAULT_DYNAMO_PORT;
+  const url = config.endpoint.replace(/\/+$/, '');
+  return url === `http://127.0.0.1:${port}` || url === `http://localhost:${port}`;
+}
 
 export interface DynamoClientOptions {
   /** The SDK's own attempts per request (it retries throttling and dropped connections); default 3. */
@@ -110,7 +127,9 @@ export function translateDynamoError(err: unknown, config: DynamoTarget, table?:
     const where = describeEndpoint(config);
     if (config.target === 'local' && code === 'ECONNREFUSED') {
       return new UserError(`nothing is listening on ${where}`, {
-        hint: 'start the local stack with `citystream up`',
+        hint: isEmbeddedEndpoint(config)
+          ? 'start the local stack with `citystream up`'
+          : 'start DynamoDB there, or correct --endpoint',
         cause: err,
       });
     }

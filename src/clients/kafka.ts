@@ -50,21 +50,40 @@ export function kafkaFromConfig(
  * for many seconds before saying ECONNREFUSED. A broker that accepts the connection but misbehaves is
  * left to kafkajs's own errors.
  */
-export async function assertBrokerReachable(
-  config: Pick<Config, 'brokers' | 'target'>,
-  timeoutMs = 2000,
-): Promise<void> {
+export async function assertBrokerReachable(config: BrokerTarget, timeoutMs = 2000): Promise<void> {
   for (const address of config.brokers) {
     if (await canConnect(address, timeoutMs)) return;
   }
   throw unreachableError(config);
 }
 
-export function unreachableError(config: Pick<Config, 'brokers' | 'target'>, cause?: unknown): Error {
+/** The part of the configuration that says which brokers a client talks to. */
+export type BrokerTarget = Pick<Config, 'brokers' | 'target'> & Partial<Pick<Config, 'brokerPort'>>;
+
+/** The embedded broker's port when the configuration does not say (the setting's default). */
+const DEFAULT_BROKER_PORT = 9092;
+
+/**
+ * True when the brokers are the one `citystream up` starts: the local target and the single address
+ * 127.0.0.1:`brokerPort`. Only then is "start the local stack" the right advice when nothing answers.
+ */
+export function isEmbeddedBroker(config: BrokerTarget): boolean {
+  const port = config.brokerPort ?? DEFAULT_BROKER_PORT;
+  const [only, ...more] = config.brokers;
+  return (
+    config.target === 'local' &&
+    more.length === 0 &&
+    (only === `127.0.0.1:${port}` || only === `localhost:${port}`)
+  );
+}
+
+export function unreachableError(config: BrokerTarget, cause?: unknown): Error {
   const where = config.brokers.join(',');
   if (config.target === 'local')
     return new UserError(`no Kafka broker at ${where}`, {
-      hint: 'start the local stack with `citystream up`',
+      hint: isEmbeddedBroker(config)
+        ? 'start the local stack with `citystream up`'
+        : 'start a broker there, or correct --brokers',
       cause,
     });
   return new ServiceError(`cannot reach Kafka at ${where}`, {
@@ -93,11 +112,7 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 /** Turns a kafkajs failure into the error the user sees: unreachable → the unreachable message, else a ServiceError. */
-export function translateKafkaError(
-  err: unknown,
-  config: Pick<Config, 'brokers' | 'target'>,
-  action: string,
-): Error {
+export function translateKafkaError(err: unknown, config: BrokerTarget, action: string): Error {
   if (isExpectedError(err)) return err;
   if (isConnectionError(err)) return unreachableError(config, err);
   const message = err instanceof Error ? err.message : String(err);

@@ -30,3 +30,6 @@ export function oneOf(choices: readonly string[]): (value: string) => string {
     return value;
   };
 }
+
+/** Events per second of the synthetic producer, for `produce --rate` and `up --rate` alike; 0 = unpaced. */
+export const EVENT_RATE = { min: 0, max: 1_000_000, default: 5 } as const;

@@ -27,6 +27,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     'citystream process --dedupe-horizon 48 --dlq-duplicates   # copies within 48 h count once, and go to the DLQ',
     'citystream process --workload clickstream --sink postgres --pg-url postgres://citystream@db:5432/citystream',
     'citystream process --workload clickstream --pg-secret arn:aws:secretsmanager:us-east-1:123:secret:rds',
+    'citystream process --session-timeout 6000 --heartbeat-interval 1000   # a killed member stalls its partitions 6 s',
   ],
   settings: [
     'group',
@@ -41,6 +42,8 @@ export const processCommand = defineCommand<ProcessFlags>({
     'workload',
     'pgUrl',
     'pgSecret',
+    { key: 'sessionTimeoutMs', flag: '--session-timeout <ms>' },
+    { key: 'heartbeatIntervalMs', flag: '--heartbeat-interval <ms>' },
   ],
   options: [
     { flags: '--console', description: 'show a live view of the open windows, lag and throughput' },
@@ -71,13 +74,18 @@ export const processCommand = defineCommand<ProcessFlags>({
     { flags: '--tick-ms <ms>', description: 'idle tick period', parse: intInRange(10, 60_000), hidden: true },
   ],
   async handler(ctx, flags) {
+    if (ctx.config.heartbeatIntervalMs >= ctx.config.sessionTimeoutMs)
+      throw new UserError(
+        `--heartbeat-interval (${ctx.config.heartbeatIntervalMs} ms) must be below --session-timeout (${ctx.config.sessionTimeoutMs} ms)`,
+        { hint: 'Kafka advises at most a third of the session timeout' },
+      );
     if (ctx.config.workload === 'clickstream')
       return (await import('./process-clickstream.js')).processClickstream(ctx, flags);
     if (flags.sink === 'postgres')
       throw new UserError('--sink postgres is the clickstream sink', { hint: 'add --workload clickstream' });
     const sink = flags.sink ?? 'dynamodb';
     const [
-      { startPipelineProcessor },
+      { startPipelineProcessor, describeJoin },
       { ProcessorMetrics },
       { serveMetrics },
       { ConsoleView },
@@ -99,6 +107,7 @@ export const processCommand = defineCommand<ProcessFlags>({
       debug: ctx.debug,
       logTo: ctx.io.stderr,
       onError: (err) => ctx.out.warn(`idle tick failed: ${(err as Error).message}`),
+      onGroupJoin: (join) => ctx.out.info(describeJoin(ctx.config, join)),
     });
     const { processor } = running;
     const server =

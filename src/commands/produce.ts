@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { renderPairs } from '../ui/table.js';
 import { defineCommand } from './define-command.js';
 import { durationInRange, formatDuration } from './duration-option.js';
-import { intInRange, numberInRange, oneOf } from './option-parsers.js';
+import { EVENT_RATE, intInRange, numberInRange, oneOf } from './option-parsers.js';
 
 export interface ProduceFlags {
   rate: number;
@@ -48,8 +48,8 @@ export const produceCommand = defineCommand<ProduceFlags>({
     {
       flags: '--rate <n>',
       description: 'events per second; 0 = as fast as the broker takes them',
-      parse: numberInRange(0, 1_000_000),
-      default: 5,
+      parse: numberInRange(EVENT_RATE.min, EVENT_RATE.max),
+      default: EVENT_RATE.default,
     },
     {
       flags: '--count <n>',

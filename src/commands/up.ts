@@ -1,14 +1,22 @@
 import { resolve } from 'node:path';
+import type { Processor } from '../processor/processor.js';
+import type { Context } from './context.js';
 import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { defineCommand } from './define-command.js';
-import { numberInRange } from './option-parsers.js';
+import { EVENT_RATE, numberInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
 interface UpFlags {
   rate: number;
   producer: boolean;
+  processor: boolean;
+  console: boolean;
 }
+
+/** A setting the user gave (flag, environment or config file), as opposed to its default or derived value. */
+const given = (source: string | undefined): boolean =>
+  source === 'flag' || source === 'env' || source === 'file';
 
 export const upCommand = defineCommand<UpFlags>({
   name: 'up',
@@ -19,33 +27,52 @@ export const upCommand = defineCommand<UpFlags>({
     'citystream up --api-port 9090 --data-dir /tmp/citystream',
     'citystream up --rate 50',
     'citystream up --no-producer   # then: citystream produce --count 1000 --seed 7',
+    'citystream up --brokers kafka-1:9092 --endpoint http://127.0.0.1:8001   # existing Kafka and DynamoDB',
+    'citystream up --no-processor   # run `citystream process` yourself, e.g. several members',
     'citystream up --json    # prints where each service listens as JSON',
   ],
   settings: ['dynamoPort', 'apiPort', 'apiHost', 'dataDir', 'brokerPort'],
   options: [
     {
       flags: '--rate <n>',
-      description: 'events per second of the synthetic producer',
-      parse: numberInRange(0.01, 100_000),
-      default: 5,
+      description: 'events per second of the synthetic producer; 0 = as fast as the broker takes them',
+      parse: numberInRange(EVENT_RATE.min, EVENT_RATE.max),
+      default: EVENT_RATE.default,
     },
     { flags: '--no-producer', description: 'start no producer (produce with `citystream produce` instead)' },
+    { flags: '--no-processor', description: 'start no processor (run `citystream process` instead)' },
+    {
+      flags: '--no-console',
+      description: 'on a terminal, do not show the live processor view below the service table',
+    },
   ],
+  helpAfter:
+    '\nGiven --brokers (or CITYSTREAM_BROKERS, or brokers in the config file), up uses that Kafka and starts\n' +
+    'no broker; given --endpoint, it uses that DynamoDB and starts no embedded one.\n',
   async handler(ctx, flags) {
     if (ctx.config.target !== 'local') {
       throw new UserError('`citystream up` runs the local stack only', {
         hint: 'on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
       });
     }
-    const [{ startStack }, { localStackServices }] = await Promise.all([
+    const [{ startStack }, { localStackServices }, { describeJoin }] = await Promise.all([
       import('../stack/stack.js'),
       import('../stack/services.js'),
+      import('../processor/start-processor.js'),
     ]);
+    const existingKafka = given(ctx.sources.brokers);
+    const existingDynamo = given(ctx.sources.endpoint);
+    let processor: Processor | undefined;
     const failed = (what: string) => (err: unknown) =>
       ctx.out.warn(`${what} stopped: ${err instanceof Error ? err.message : String(err)}`);
     const stack = await startStack(
       localStackServices({
         producerRate: flags.producer ? flags.rate : undefined,
+        existingKafka,
+        existingDynamo,
+        processor: flags.processor,
+        onProcessor: (p) => (processor = p),
+        onGroupJoin: (join) => ctx.out.info(describeJoin(ctx.config, join)),
         apiLog: ctx.debug ? (line) => ctx.out.info(line) : undefined,
         reportBug: (err) =>
           ctx.out.warn(`API bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -91,15 +118,33 @@ export const upCommand = defineCommand<UpFlags>({
       // Other commands read the same environment and config file, so they need a flag only for what was
       // moved by one of up's own flags.
       const movedByFlag = (key: string): boolean => ctx.sources[key] === 'flag';
-      const endpointFlag = dynamo && movedByFlag('dynamoPort') ? ` --endpoint ${dynamo}` : '';
+      const endpointFlag =
+        dynamo && (movedByFlag('dynamoPort') || movedByFlag('endpoint')) ? ` --endpoint ${dynamo}` : '';
       ctx.out.info(`  citystream tables list${endpointFlag}`);
       ctx.out.info(`  citystream query stats${endpointFlag}`);
       ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
-      ctx.out.info(`  citystream lag${broker && movedByFlag('brokerPort') ? ` --brokers ${broker}` : ''}`);
+      const brokersFlag = broker && (movedByFlag('brokerPort') || movedByFlag('brokers'));
+      ctx.out.info(`  citystream lag${brokersFlag ? ` --brokers ${broker}` : ''}`);
       ctx.out.info('Press Ctrl-C to stop.');
-      await runUntilStopped(ctx, { stopping: 'stopping…', stopped: 'stopped.', stop });
+      const view =
+        flags.console && ctx.out.interactive && processor ? await liveView(ctx, processor) : undefined;
+      try {
+        await runUntilStopped(ctx, { stopping: 'stopping…', stopped: 'stopped.', stop });
+      } finally {
+        view?.stop();
+      }
     } finally {
       await stop();
     }
   },
 });
+
+/** The processor's live console view on stderr, redrawn in place every second below the service table. */
+async function liveView(ctx: Context, processor: Processor): Promise<{ stop(): void }> {
+  const { ConsoleView } = await import('../processor/console-view.js');
+  const view = new ConsoleView({ interactive: true, json: false, write: (t) => ctx.io.stderr.write(t) });
+  const draw = () => view.refresh(processor.totals, processor.openWindowCounts(), processor.totalLag());
+  draw();
+  const timer = setInterval(draw, 1000);
+  return { stop: () => clearInterval(timer) };
+}

@@ -64,6 +64,11 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     config.endpoint = `http://127.0.0.1:${config.dynamoPort}`;
     sources.endpoint = 'derived';
   }
+  // Likewise the brokers: the embedded broker `up` starts on brokerPort (0 means "any port": no address).
+  if (config.target === 'local' && sources.brokers === 'default' && config.brokerPort !== 0) {
+    config.brokers = [`127.0.0.1:${config.brokerPort}`];
+    sources.brokers = 'derived';
+  }
   return { values: config, sources, file: inputs.file?.path };
 }
 

@@ -46,6 +46,23 @@ export const settings = [
     description: 'the processor consumer group',
   },
   {
+    key: 'sessionTimeoutMs',
+    type: 'int',
+    min: 6_000,
+    max: 1_800_000,
+    default: 30_000,
+    description:
+      'consumer-group session timeout in ms: how long a member that stopped heartbeating (killed) keeps its partitions',
+  },
+  {
+    key: 'heartbeatIntervalMs',
+    type: 'int',
+    min: 100,
+    max: 600_000,
+    default: 3_000,
+    description: 'how often a group member heartbeats, in ms (below a third of the session timeout)',
+  },
+  {
     key: 'dataDir',
     type: 'string',
     default: '.citystream',
@@ -162,6 +179,8 @@ export interface Config {
   topic: string;
   dlqTopic: string;
   group: string;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
   dataDir: string;
   dynamoPort: number;
   brokerPort: number;

@@ -48,12 +48,25 @@ export interface ProcessorOptions {
   /** Partitions processed at the same time by this member; default 8. */
   concurrency?: number;
   sessionTimeoutMs?: number;
+  /** How often the member heartbeats (ms); default min(3 s, session timeout / 3). */
+  heartbeatIntervalMs?: number;
+  /** Called when this member has joined a generation of the group, with the partitions it owns. */
+  onGroupJoin?: (join: GroupJoin) => void;
   /** How long a rebalance waits for members to rejoin (ms); default 30 s. */
   rebalanceTimeoutMs?: number;
   parseOptions?: Omit<ParseOptions, 'now'>;
   /** Wall clock (tests may pass their own). */
   now?: () => number;
   onError?: (err: unknown) => void;
+}
+
+export interface GroupJoin {
+  memberId: string;
+  /** 1 for this member's first join, 2 after its first rebalance, … */
+  join: number;
+  isLeader: boolean;
+  /** Partitions of the events topic this member owns in this generation. */
+  partitions: number[];
 }
 
 export interface ProcessorTotals {
@@ -159,7 +172,8 @@ export class Processor {
       groupId: group,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 30_000,
-      heartbeatInterval: Math.min(3_000, (this.options.sessionTimeoutMs ?? 30_000) / 3),
+      heartbeatInterval:
+        this.options.heartbeatIntervalMs ?? Math.min(3_000, (this.options.sessionTimeoutMs ?? 30_000) / 3),
       maxBytesPerPartition: 1024 * 1024,
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
@@ -171,6 +185,9 @@ export class Processor {
       this.lag.clear();
       this.generation += 1;
       const assigned = event.payload.memberAssignment[topic] ?? [];
+      const { memberId, isLeader } = event.payload;
+      const partitions = [...assigned].sort((a, b) => a - b);
+      this.options.onGroupJoin?.({ memberId, isLeader, join: this.generation, partitions });
       void this.adopt(assigned).catch((err: unknown) => this.options.onError?.(err));
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {

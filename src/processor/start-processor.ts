@@ -9,7 +9,7 @@ import {
 import type { LiveBus } from './live-bus.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { minutesToMs } from '../events/windows.js';
-import { Processor, type ProcessorOptions } from './processor.js';
+import { Processor, type GroupJoin, type ProcessorOptions } from './processor.js';
 import { noneSink, type ProcessorSink } from './sinks/sink.js';
 
 export interface PipelineProcessorOptions {
@@ -25,6 +25,8 @@ export interface PipelineProcessorOptions {
   debug?: boolean;
   logTo?: Writable;
   onError?: (err: unknown) => void;
+  /** Told each time this member joins a generation of the group (and which partitions it owns). */
+  onGroupJoin?: ProcessorOptions['onGroupJoin'];
   /** Extra processor settings (tests). */
   overrides?: Partial<ProcessorOptions>;
 }
@@ -32,6 +34,15 @@ export interface PipelineProcessorOptions {
 /** The de-duplication horizon: the setting, or as long as raw events are kept (at least a day). */
 export function dedupeHorizonMs(config: Pick<Config, 'dedupeHorizonHours' | 'ttlDays'>): number {
   return Math.round((config.dedupeHorizonHours ?? Math.max(24, config.ttlDays * 24)) * 3_600_000);
+}
+
+/** The stderr line `process` and `up` print when the member has joined: which partitions it owns. */
+export function describeJoin(config: Pick<Config, 'group' | 'topic'>, join: GroupJoin): string {
+  const owns =
+    join.partitions.length === 0
+      ? `owns no partition of ${config.topic} (more members than partitions)`
+      : `owns ${config.topic} partition${join.partitions.length === 1 ? '' : 's'} ${join.partitions.join(', ')}`;
+  return `joined group ${config.group} as ${join.memberId}${join.isLeader ? ' (leader)' : ''}; ${owns}`;
 }
 
 /** A processor built from the resolved config, with its sink; `up`, `process` and the tests use this. */
@@ -72,6 +83,10 @@ export async function startPipelineProcessor(
     tickMs: options.tickMs,
     idleAfterMs: options.idleAfterMs,
     onError: options.onError,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    // Kafka's advice: at most a third of the session timeout, so two missed heartbeats do not evict.
+    heartbeatIntervalMs: Math.min(config.heartbeatIntervalMs, Math.floor(config.sessionTimeoutMs / 3)),
+    onGroupJoin: options.onGroupJoin,
     ...options.overrides,
   });
   try {

@@ -1,6 +1,7 @@
 import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { EVENT_TYPES } from '../events/event.js';
-import { listOf, toAggregationDocument, type AggregationDocument, type ListDocument } from './documents.js';
+import { aggregationCursor, justBefore, type AggregationCursor } from './cursor.js';
+import { pageOf, toAggregationDocument, type AggregationDocument, type ListDocument } from './documents.js';
 import { byName, mergeSorted, newestFirst } from './newest-first.js';
 import { queryAll, queryUpTo } from '../store/query-pages.js';
 import { INDEX, type ReadContext } from './read-context.js';
@@ -35,16 +36,33 @@ export function compareWindows(a: AggregationDocument, b: AggregationDocument): 
 export async function aggregations(
   ctx: ReadContext,
   query: AggregationsQuery,
+  after?: AggregationCursor,
 ): Promise<ListDocument<AggregationDocument>> {
   const now = ctx.now ?? new Date();
+  const read = { ...ctx, now };
   // Without a lower bound, windows older than the TTL are left out, like the raw events they count.
   const bounded = { ...query, from: query.from ?? daysBefore(now, ctx.ttlDays).toISOString() };
+  const want = query.limit + 1; // one more than the page: is there a next page?
+  if (!after) return pageOf(await windows(read, { ...bounded, limit: want }), query.limit, aggregationCursor);
+  // After a cursor: the rest of its window_start group, then everything that starts before it.
+  const cursor = after as AggregationDocument;
+  const group = (
+    await windows(read, { ...bounded, from: after.window_start, to: after.window_start, limit: 1000 })
+  ).filter((w) => compareWindows(w, cursor) > 0);
+  const to = justBefore(after.window_start);
+  const rest = to < bounded.from ? [] : await windows(read, { ...bounded, to, limit: want - group.length });
+  return pageOf([...group, ...rest].slice(0, want), query.limit, aggregationCursor);
+}
+
+/** The newest `limit` windows of the query, in order (the bounds are already applied). */
+async function windows(ctx: ReadContext, query: AggregationsQuery): Promise<AggregationDocument[]> {
+  if (query.from !== undefined && query.to !== undefined && query.to < query.from) return [];
   if (query.city !== undefined) {
     const types = query.type !== undefined ? [query.type] : [...EVENT_TYPES];
-    const lists = await Promise.all(types.map((type) => windowsOfKey(ctx, `${query.city}#${type}`, bounded)));
-    return listOf(mergeSorted(lists, query.limit, compareWindows));
+    const lists = await Promise.all(types.map((type) => windowsOfKey(ctx, `${query.city}#${type}`, query)));
+    return mergeSorted(lists, query.limit, compareWindows);
   }
-  return listOf(await windowsByDay({ ...ctx, now }, bounded));
+  return windowsByDay(ctx, query);
 }
 
 async function windowsOfKey(
@@ -73,20 +91,25 @@ async function windowsByDay(ctx: ReadContext, query: AggregationsQuery): Promise
   const oldest = new Date(query.from ?? now);
   const range = windowRange(query);
   const found: AggregationDocument[] = [];
+  // One window more than asked: when it starts earlier than the last one asked for, Limit did not cut
+  // through the last group of windows that start together, and no extra Query is needed for it.
+  const reading = query.limit + 1;
   for (const day of daysNewestFirst(newest, oldest)) {
     const input = dayQuery(ctx, day, range, query.type);
-    const items = await queryUpTo(ctx, input, query.limit - found.length);
+    const items = await queryUpTo(ctx, input, reading - found.length);
     found.push(...items.map(toAggregationDocument));
-    if (found.length >= query.limit) {
+    if (found.length >= reading) {
+      const boundary = found[query.limit - 1]!.window_start;
+      if (found[query.limit]!.window_start !== boundary)
+        return found.sort(compareWindows).slice(0, query.limit);
       // The index orders windows that start together arbitrarily, and Limit may have cut through such a
       // group: read the whole group at the boundary so the answer is exact and stable.
-      const boundary = found[found.length - 1]!.window_start;
-      const group = await queryAll(ctx, dayQuery(ctx, day, exactly(boundary), query.type));
+      const group = await queryAll(ctx, dayQuery(ctx, boundary.slice(0, 10), exactly(boundary), query.type));
       const rest = found.filter((w) => w.window_start !== boundary);
       return [...rest, ...group.map(toAggregationDocument)].sort(compareWindows).slice(0, query.limit);
     }
   }
-  return found.sort(compareWindows);
+  return found.sort(compareWindows).slice(0, query.limit);
 }
 
 interface KeyRange {

@@ -13,7 +13,15 @@ const nullableTime = () => Type.Union([isoTime(), Type.Null()]);
 const counts = (keys: readonly string[]) =>
   Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])));
 const listOf = <T extends TSchema>(item: T) =>
-  Type.Object({ count: Type.Integer(), items: Type.Array(item) });
+  Type.Object({
+    count: Type.Integer({ description: 'items on this page' }),
+    items: Type.Array(item),
+    next: Type.Optional(
+      Type.String({
+        description: 'present when more items follow: pass it as `next` to get the next page',
+      }),
+    ),
+  });
 
 export const EventSchema = Type.Object({
   event_id: Type.String(),
@@ -71,6 +79,8 @@ export type AggregationDocument = Static<typeof AggregationSchema>;
 export interface ListDocument<T> {
   count: number;
   items: T[];
+  /** The paging token of the next page; absent on the last page. */
+  next?: string;
 }
 export type SummaryDocument = Static<typeof SummarySchema>;
 export type CityDocument = Static<typeof CitySchema>;

@@ -49,6 +49,16 @@ function splitAggKey(key: string): [string, string] {
   return at < 0 ? [key, ''] : [key.slice(0, at), key.slice(at + 1)];
 }
 
-export function listOf<T>(items: T[]): ListDocument<T> {
-  return { count: items.length, items };
+export function listOf<T>(items: T[], next?: string): ListDocument<T> {
+  return next === undefined ? { count: items.length, items } : { count: items.length, items, next };
+}
+
+/**
+ * A page from `limit + 1` items read in order: the first `limit`, and the token after the last of them
+ * when the extra item shows that more follow.
+ */
+export function pageOf<T>(items: T[], limit: number, cursor: (last: T) => string): ListDocument<T> {
+  if (items.length <= limit) return listOf(items);
+  const page = items.slice(0, limit);
+  return listOf(page, cursor(page[page.length - 1]!));
 }

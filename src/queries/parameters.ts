@@ -7,7 +7,7 @@ import { EVENT_TYPES } from '../events/event.js';
 export const LIMITS = {
   eventsLimit: { min: 1, max: 1000, default: 20 },
   aggregationsLimit: { min: 1, max: 1000, default: 10 },
-  alertsLimit: { min: 1, max: 1000, default: 1000 },
+  alertsLimit: { min: 1, max: 1000, default: 100 },
   hours: { min: 1, max: 720, default: 24 },
 } as const;
 

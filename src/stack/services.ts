@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { startBroker } from '../broker/broker.js';
-import { createDynamoClient } from '../clients/dynamodb.js';
+import { createDynamoClient, describeEndpoint } from '../clients/dynamodb.js';
 import { startEmbeddedDynamo } from '../clients/embedded-dynamodb.js';
 import { assertBrokerReachable, kafkaFromConfig } from '../clients/kafka.js';
 import { listenError } from '../clients/listen-error.js';
 import { LiveBus } from '../processor/live-bus.js';
 import type { ProcessorMetrics } from '../processor/metrics.js';
+import type { GroupJoin, Processor } from '../processor/processor.js';
 import { createTables } from '../store/tables.js';
 import type { StackService } from './stack.js';
 
@@ -20,6 +21,15 @@ import type { StackService } from './stack.js';
 export interface LocalStackOptions {
   /** Events per second of the synthetic producer; undefined starts none. */
   producerRate?: number;
+  /** Use the configured brokers (given with --brokers) instead of starting the embedded broker. */
+  existingKafka?: boolean;
+  /** Use the configured endpoint (given with --endpoint) instead of starting the embedded DynamoDB. */
+  existingDynamo?: boolean;
+  /** Start no processor (default: start one). */
+  processor?: boolean;
+  /** Told about the processor once it runs (for the console view) and each time it joins the group. */
+  onProcessor?: (processor: Processor) => void;
+  onGroupJoin?: (join: GroupJoin) => void;
   apiLog?: (line: string) => void;
   reportBug?: (err: unknown) => void;
   /** Called with a service's name; returns what to do when it fails after starting. */
@@ -31,12 +41,21 @@ export interface LocalStackOptions {
 export function localStackServices(options: LocalStackOptions = {}): StackService[] {
   // The processor publishes what it writes; the API in the same process streams it to the web console.
   const live = new LiveBus();
+  const processor = processorService({
+    metrics: options.metrics,
+    onFailure: options.onFailure?.('processor'),
+    onProcessor: options.onProcessor,
+    onGroupJoin: options.onGroupJoin,
+    live,
+  });
   return [
-    brokerService(),
-    embeddedDynamoService(undefined, options.onFailure?.('DynamoDB')),
+    options.existingKafka ? existingKafkaService() : brokerService(),
+    options.existingDynamo
+      ? existingDynamoService()
+      : embeddedDynamoService(undefined, options.onFailure?.('DynamoDB')),
     tablesService(),
     apiService({ log: options.apiLog, reportBug: options.reportBug, live }),
-    processorService({ metrics: options.metrics, onFailure: options.onFailure?.('processor'), live }),
+    ...(options.processor === false ? [] : [processor]),
     ...(options.producerRate === undefined
       ? []
       : [producerService(options.producerRate, options.onFailure?.('producer'))]),
@@ -67,6 +86,39 @@ export function brokerService(host = '127.0.0.1'): StackService {
         address: broker.bootstrap,
         summary: `Kafka-protocol broker, log in ${join(state.dataDir, 'kafka')}`,
         stop: () => broker.close(),
+      };
+    },
+  };
+}
+
+/** A Kafka that runs already (`up --brokers`): nothing to start or stop, only checked for a listener. */
+export function existingKafkaService(): StackService {
+  return {
+    name: 'Kafka (given)',
+    async start(state) {
+      await assertBrokerReachable(state.config);
+      return {
+        name: 'broker',
+        address: state.config.brokers.join(','),
+        summary: 'existing Kafka (given), not started or stopped by up',
+        stop: async () => {},
+      };
+    },
+  };
+}
+
+/** A DynamoDB that runs already (`up --endpoint`): a client for it; it is not started or stopped. */
+export function existingDynamoService(): StackService {
+  return {
+    name: 'DynamoDB (given)',
+    async start(state) {
+      state.dynamo = createDynamoClient(state.config);
+      const client = state.dynamo;
+      return {
+        name: 'dynamodb',
+        address: state.config.endpoint ?? describeEndpoint(state.config),
+        summary: 'existing DynamoDB (given), not started or stopped by up',
+        stop: async () => client.destroy(),
       };
     },
   };
@@ -170,9 +222,16 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
   };
 }
 
-export function processorService(
-  options: { metrics?: ProcessorMetrics; onFailure?: (err: unknown) => void; live?: LiveBus } = {},
-): StackService {
+export interface ProcessorServiceOptions {
+  metrics?: ProcessorMetrics;
+  onFailure?: (err: unknown) => void;
+  onProcessor?: (processor: Processor) => void;
+  onGroupJoin?: (join: GroupJoin) => void;
+  /** Where the processor publishes what it writes (the API of the same stack streams it). */
+  live?: LiveBus;
+}
+
+export function processorService(options: ProcessorServiceOptions = {}): StackService {
   return {
     name: 'processor',
     async start(state) {
@@ -181,8 +240,10 @@ export function processorService(
         sink: 'dynamodb',
         metrics: options.metrics,
         live: options.live,
+        onGroupJoin: options.onGroupJoin,
       });
       running.processor.done.catch((err: unknown) => options.onFailure?.(err));
+      options.onProcessor?.(running.processor);
       return {
         name: 'processor',
         summary: `consumer group ${state.config.group}: ${state.config.topic} → tables, late and malformed → ${state.config.dlqTopic}`,
@@ -206,7 +267,7 @@ export function producerService(rate: number, onFailure?: (err: unknown) => void
       running.catch((err: unknown) => onFailure?.(err));
       return {
         name: 'producer',
-        summary: `synthetic events at ${rate}/s to ${state.config.topic}`,
+        summary: `synthetic events at ${rate === 0 ? 'full speed' : `${rate}/s`} to ${state.config.topic}`,
         async stop() {
           controller.abort();
           await running.catch(() => undefined);

@@ -66,6 +66,15 @@ export async function queryUpTo(
   return items.slice(0, want);
 }
 
+/** One Query request: its items and where the next page would start (undefined: the range is done). */
+export async function queryPage(
+  reader: Reader,
+  input: QueryCommandInput,
+): Promise<{ items: Item[]; lastKey?: Item }> {
+  const result = await reader.client.send(new QueryCommand(input), { abortSignal: reader.signal });
+  return { items: result.Items ?? [], lastKey: result.LastEvaluatedKey };
+}
+
 /** Every item in a key range, page by page (for small ranges: one city's or one day's rollup rows). */
 export async function queryAll(
   reader: Reader,

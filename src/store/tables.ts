@@ -2,9 +2,11 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  ScanCommand,
   DescribeTimeToLiveCommand,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
+  type AttributeValue,
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
@@ -238,4 +240,27 @@ async function waitUntilGone(client: DynamoDBClient, name: string, options: Wait
     if (Date.now() > deadline) throw new ServiceError(`timed out waiting for ${name} to be deleted`);
     await sleep(options.pollMs ?? 250, options.signal);
   }
+}
+
+/**
+ * Counts a table's items with `Select: COUNT` pages (no item is transferred), stopping after `maxPages`
+ * pages of 1 MB each. For the local target only, where DescribeTable's ItemCount is not maintained
+ * (dynalite reports 0) and tables are small; the read side never does this.
+ */
+export async function countItems(
+  client: DynamoDBClient,
+  table: string,
+  maxPages = 50,
+): Promise<{ count: number; complete: boolean }> {
+  let count = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const result = await client.send(
+      new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: startKey }),
+    );
+    count += result.Count ?? 0;
+    startKey = result.LastEvaluatedKey;
+    if (!startKey) return { count, complete: true };
+  }
+  return { count, complete: false };
 }

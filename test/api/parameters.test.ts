@@ -106,10 +106,15 @@ describe('OpenAPI document', () => {
     expect(events.map((p) => [p.name, p.in])).toEqual([
       ['city', 'path'],
       ['limit', 'query'],
+      ['next', 'query'],
     ]);
     expect(events[1]!.schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 20 });
+    expect(events[2]!.schema).toEqual({ type: 'string', pattern: '^[A-Za-z0-9_-]{1,512}$' });
     const aggs = doc.paths['/api/v1/aggregations']!.get.parameters.map((p) => p.name);
-    expect(aggs).toEqual(['city', 'event_type', 'limit', 'from', 'to']);
+    expect(aggs).toEqual(['city', 'event_type', 'limit', 'from', 'to', 'next']);
+    const alerts = doc.paths['/api/v1/alerts']!.get.parameters;
+    expect(alerts.map((p) => p.name)).toEqual(['city', 'hours', 'limit', 'next']);
+    expect(alerts[2]!.schema).toMatchObject({ default: 100 });
     const refs = JSON.stringify(doc.paths).match(/#\/components\/schemas\/(\w+)/g) ?? [];
     for (const ref of refs) expect(doc.components.schemas).toHaveProperty(ref.split('/').at(-1)!);
   });

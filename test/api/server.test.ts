@@ -42,7 +42,11 @@ beforeAll(async () => {
   // Nothing listens on a port we just closed.
   const gone = await startDynalite();
   await gone.stop();
-  const downClient = createDynamoClient(configFor(gone.endpoint), { maxAttempts: 1 });
+  // Where the embedded DynamoDB of `up --dynamo-port <port>` would be, so the hint is to start it.
+  const gonePort = Number(new URL(gone.endpoint).port);
+  const downClient = createDynamoClient(configFor(gone.endpoint, { dynamoPort: gonePort }), {
+    maxAttempts: 1,
+  });
   downApi = await startApi({ ...common, client: downClient, config });
 });
 
@@ -121,6 +125,23 @@ describe('REST API', () => {
       status: 400,
       body: { error: 'bad_request' },
     });
+    // Bad percent-encoding in the query is the same mistake as in the path.
+    for (const path of ['/api/v1/events/NYC?limit=%ZZ', '/api/v1/alerts?city=%', '/api/v1/stats?%C0=1'])
+      expect(await get(api, path), path).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+  });
+
+  it('answers a 100 KB URL with 431 and the JSON error body', async () => {
+    const { status, body } = await get(api, `/api/v1/events/NYC?limit=${'1'.repeat(100_000)}`);
+    expect(status).toBe(431);
+    expect(body).toEqual({ error: 'request_too_large', message: expect.stringContaining('16 KiB') });
+  });
+
+  it('answers HEAD like GET, without a body', async () => {
+    const res = await fetch(`${api.url}/api/v1/stats`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.text()).toBe('');
+    expect((await fetch(`${api.url}/api/v1/events/NYC?limit=0`, { method: 'HEAD' })).status).toBe(400);
   });
 
   it('answers 503 when the tables are missing or DynamoDB is down', async () => {

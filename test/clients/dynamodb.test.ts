@@ -25,6 +25,15 @@ describe('DynamoDB error translation', () => {
     expect(err.cause).toBe(refused);
   });
 
+  it('suggests citystream up only for the embedded endpoint', () => {
+    const given = { ...local, endpoint: 'http://127.0.0.1:8100', dynamoPort: 8000 };
+    expect((translateDynamoError(refused, given) as UserError).hint).toBe(
+      'start DynamoDB there, or correct --endpoint',
+    );
+    const moved = { ...local, endpoint: 'http://127.0.0.1:8100', dynamoPort: 8100 };
+    expect((translateDynamoError(refused, moved) as UserError).hint).toContain('citystream up');
+  });
+
   it('finds the code inside an AggregateError (several addresses tried)', () => {
     const aggregate = Object.assign(new AggregateError([refused], 'connect failed'), { code: undefined });
     expect((translateDynamoError(aggregate, local) as Error).message).toContain('nothing is listening');

@@ -19,6 +19,15 @@ describe('Kafka client errors', () => {
     expect((err as UserError).hint).toContain('citystream up');
   });
 
+  it('suggests citystream up only for the embedded broker', () => {
+    expect((unreachableError({ ...local, brokers: ['127.0.0.1:9500'] }) as UserError).hint).toBe(
+      'start a broker there, or correct --brokers',
+    );
+    expect(
+      (unreachableError({ ...local, brokers: ['127.0.0.1:9500'], brokerPort: 9500 }) as UserError).hint,
+    ).toContain('citystream up');
+  });
+
   it('reports an unreachable remote cluster as a service failure', () => {
     expect(unreachableError(aws)).toBeInstanceOf(ServiceError);
   });

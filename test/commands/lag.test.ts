@@ -108,11 +108,20 @@ describe('citystream lag', () => {
     expect(result.stderr).toMatch(/^Error: consumer group "nobody" not found.*\n$/);
   });
 
-  it('says to run `citystream up` when no broker listens', async () => {
+  it('says to run `citystream up` when the embedded broker does not listen', async () => {
+    const port = await freePort();
+    const result = await runCli(['lag'], { env: { CITYSTREAM_BROKER_PORT: String(port) } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('citystream up');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says to check --brokers when the given brokers do not listen', async () => {
     const port = await freePort();
     const result = await runCli(['lag', '--brokers', `127.0.0.1:${port}`]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('citystream up');
+    expect(result.stderr).toContain('start a broker there, or correct --brokers');
+    expect(result.stderr).not.toContain('citystream up');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

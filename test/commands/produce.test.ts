@@ -29,12 +29,23 @@ describe('citystream produce: flags', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('says to run `citystream up` when no broker listens', async () => {
+  it('says to run `citystream up` when the embedded broker does not listen', async () => {
+    const port = await freePort();
+    const result = await runCli(['produce', '--count', '1'], {
+      env: { CITYSTREAM_BROKER_PORT: String(port) },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `Error: no Kafka broker at 127.0.0.1:${port} — start the local stack with \`citystream up\``,
+    );
+  });
+
+  it('does not suggest `citystream up` when the brokers were given and do not listen', async () => {
     const port = await freePort();
     const result = await runCli(['produce', '--count', '1', '--brokers', `127.0.0.1:${port}`]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
-      `Error: no Kafka broker at 127.0.0.1:${port} — start the local stack with \`citystream up\``,
+      `Error: no Kafka broker at 127.0.0.1:${port} — start a broker there, or correct --brokers`,
     );
   });
 });

@@ -97,10 +97,21 @@ describe('citystream query', () => {
     }
   });
 
-  it('says nothing is listening and to run `citystream up` when the endpoint is down', async () => {
+  it('says nothing is listening and to run `citystream up` when the embedded endpoint is down', async () => {
+    const env = { CITYSTREAM_DYNAMO_PORT: new URL(downEndpoint).port };
+    for (const argv of SUBCOMMANDS) {
+      const result = await runCli(argv, { cwd, env });
+      expectOneLineError(result, /nothing is listening on http:\/\/127\.0\.0\.1:\d+ .*citystream up/);
+    }
+  });
+
+  it('says nothing is listening and to check --endpoint when the given endpoint is down', async () => {
     for (const argv of SUBCOMMANDS) {
       const result = await runCli([...argv, '--endpoint', downEndpoint], { cwd });
-      expectOneLineError(result, /nothing is listening on http:\/\/127\.0\.0\.1:\d+ .*citystream up/);
+      expectOneLineError(
+        result,
+        /nothing is listening on http:\/\/127\.0\.0\.1:\d+ — start DynamoDB there, or correct --endpoint$/,
+      );
     }
   });
 

@@ -2,7 +2,9 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { captureIO, runCli, type CliResult } from '../support/cli.js';
-import { freshPrefix, startDynalite, type StartedEndpoint } from '../support/dynamo-endpoints.js';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from '../../src/clients/dynamodb.js';
+import { configFor, freshPrefix, startDynalite, type StartedEndpoint } from '../support/dynamo-endpoints.js';
 
 let dynamo: StartedEndpoint;
 beforeAll(async () => {
@@ -147,12 +149,39 @@ describe('citystream tables', () => {
     expect(listed.tables.map((t) => t.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'MISSING']);
   });
 
-  it('says nothing is listening, and to run citystream up, when the endpoint is down', async () => {
-    const result = await runCli(['tables', 'list', '--endpoint', 'http://127.0.0.1:9']);
+  it('says nothing is listening, and to run citystream up, when the embedded endpoint is down', async () => {
+    const result = await runCli(['tables', 'list'], { env: { CITYSTREAM_DYNAMO_PORT: '9' } });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
       'Error: nothing is listening on http://127.0.0.1:9 — start the local stack with `citystream up`',
     );
+  });
+
+  it('does not suggest citystream up when the endpoint was given and is down', async () => {
+    const result = await runCli(['tables', 'list', '--endpoint', 'http://127.0.0.1:9']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'Error: nothing is listening on http://127.0.0.1:9 — start DynamoDB there, or correct --endpoint',
+    );
+  });
+
+  it('counts the items on the local target instead of trusting ItemCount (dynalite keeps 0)', async () => {
+    const prefix = freshPrefix();
+    await tables(prefix, 'create');
+    const client = createDynamoClient(configFor(dynamo.endpoint));
+    try {
+      for (const day of ['2026-01-01', '2026-01-02', '2026-01-03'])
+        await client.send(
+          new PutItemCommand({ TableName: `${prefix}rollups`, Item: { scope: { S: '*' }, day: { S: day } } }),
+        );
+    } finally {
+      client.destroy();
+    }
+    const info = json<{ itemCount: number; itemCountSource: string }>(
+      await tables(prefix, 'describe', 'rollups', '--json'),
+    );
+    expect(info).toMatchObject({ itemCount: 3, itemCountSource: 'counted' });
+    expect((await tables(prefix, 'describe', 'rollups')).stdout).toMatch(/items\s*│\s*3 \(counted\)/);
   });
 
   it('rejects unknown flags and billing modes', async () => {

@@ -1,10 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { captureIO, runCli } from '../support/cli.js';
 import { freePort, takenPort } from '../support/free-port.js';
+import { freshPrefix, startDynalite } from '../support/dynamo-endpoints.js';
+import { startTestBroker } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
 
 const dirs: string[] = [];
@@ -27,6 +29,25 @@ interface Listing {
  * Starts `up --json` in-process; resolves once it has printed where everything listens and its hints.
  * The ports go in as flags, or with `viaEnv` as CITYSTREAM_* variables that other commands see too.
  */
+/** Starts `up --json --api-port 0 <args>` in-process; resolves once it has printed its services. */
+async function startUpWith(cwd: string, args: string[]) {
+  const controller = new AbortController();
+  const { io, output } = captureIO({ cwd, signal: controller.signal });
+  const exit = main(['up', '--json', '--api-port', '0', ...args], io);
+  let early: number | undefined;
+  void exit.then((code) => (early = code));
+  const listing = await waitFor(
+    'up to print its services',
+    () => {
+      if (early !== undefined) throw new Error(`up exited with ${early}: ${output().stderr}`);
+      const ready = output().stdout.includes('"status"') && output().stderr.includes('Press Ctrl-C');
+      return ready ? (JSON.parse(output().stdout) as Listing) : undefined;
+    },
+    30_000,
+  );
+  return { controller, exit, output, listing };
+}
+
 async function startUp(cwd: string, dynamoPort: number, brokerPort: number, viaEnv = false) {
   const controller = new AbortController();
   const ports = { CITYSTREAM_DYNAMO_PORT: String(dynamoPort), CITYSTREAM_BROKER_PORT: String(brokerPort) };
@@ -114,6 +135,76 @@ describe('citystream up', () => {
     expect(await again.exit).toBe(0);
   });
 
+  it('composes: uses a given Kafka and DynamoDB instead of starting its own, and can leave out the processor', async () => {
+    const kafka = await startTestBroker({ partitions: 2 });
+    const dynamo = await startDynalite();
+    const cwd = await tempCwd();
+    const prefix = freshPrefix('up');
+    try {
+      const given = ['--brokers', kafka.bootstrap, '--endpoint', dynamo.endpoint, '--prefix', prefix];
+      const up = await startUpWith(cwd, ['--no-producer', ...given]);
+      expect(up.listing.services.map((s) => [s.name, s.address])).toEqual([
+        ['broker', kafka.bootstrap],
+        ['dynamodb', dynamo.endpoint],
+        ['tables', null],
+        ['api', expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/)],
+        ['processor', null],
+      ]);
+      // Nothing embedded started: no data directory, and the tables are on the given endpoint.
+      await expect(stat(join(cwd, '.citystream'))).rejects.toThrow();
+      const tables = await runCli(
+        ['tables', 'list', '--json', '--endpoint', dynamo.endpoint, '--prefix', prefix],
+        {
+          cwd,
+        },
+      );
+      expect(
+        (JSON.parse(tables.stdout) as { tables: Array<{ status: string }> }).tables.map((t) => t.status),
+      ).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
+      // The processor joined the given broker's group and says which partitions it owns.
+      // (the topic is created with the `partitions` setting: 6)
+      await waitFor('the processor to join', () =>
+        up.output().stderr.includes('(leader); owns city-events partitions 0, 1, 2, 3, 4, 5\n'),
+      );
+      expect(up.output().stderr).toMatch(/joined group citystream-processor as \S+ \(leader\)/);
+      expect(up.output().stderr).toContain(`  citystream lag --brokers ${kafka.bootstrap}\n`);
+      up.controller.abort('SIGINT');
+      expect(await up.exit).toBe(0);
+      // The given services are still running after up stopped.
+      expect(
+        (await runCli(['tables', 'list', '--endpoint', dynamo.endpoint, '--prefix', prefix], { cwd })).code,
+      ).toBe(0);
+
+      const bare = await startUpWith(cwd, ['--no-producer', '--no-processor', ...given]);
+      expect(bare.listing.services.map((s) => s.name)).toEqual(['broker', 'dynamodb', 'tables', 'api']);
+      bare.controller.abort('SIGINT');
+      expect(await bare.exit).toBe(0);
+    } finally {
+      await dynamo.stop();
+      await kafka.close();
+    }
+  });
+
+  it('shows the live processor view below the service table on a terminal, unless --no-console', async () => {
+    const cwd = await tempCwd();
+    const [port, brokerPort] = [await freePort(), await freePort()];
+    const ports = ['--dynamo-port', String(port), '--broker-port', String(brokerPort), '--api-port', '0'];
+    for (const consoleFlag of [[], ['--no-console']]) {
+      const controller = new AbortController();
+      const { io, output } = captureIO({ cwd, signal: controller.signal, tty: true });
+      const exit = main(['up', '--no-producer', ...ports, ...consoleFlag], io);
+      await waitFor('up to be ready', () => output().stderr.includes('Press Ctrl-C'), 30_000);
+      if (consoleFlag.length === 0)
+        await waitFor('the live view', () => output().stderr.includes('citystream process  '), 10_000);
+      controller.abort('SIGINT');
+      expect(await exit).toBe(0);
+      expect(output().stdout).toMatch(/service.*address/);
+      expect(output().stderr.includes('open windows'), consoleFlag.join(' ') || 'default').toBe(
+        consoleFlag.length === 0,
+      );
+    }
+  });
+
   it('says in one line that the DynamoDB port is taken', async () => {
     const { port, release } = await takenPort();
     try {
@@ -136,6 +227,14 @@ describe('citystream up', () => {
     expect(result.stderr.trim()).toBe(
       'Error: `citystream up` runs the local stack only — on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
     );
+  });
+
+  it('accepts the same --rate range as produce', async () => {
+    for (const command of ['up', 'produce']) {
+      const result = await runCli([command, '--rate', '1000001'], { cwd: await tempCwd() });
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toContain('expected a number from 0 to 1000000, got "1000001"');
+    }
   });
 
   it('rejects a bad port', async () => {

@@ -203,13 +203,21 @@ describe('pipeline end to end', () => {
     }
     const allAlerts = expectedAlerts(truth, settings, { hours: 24, limit: 1000 }).map((a) => strip({ ...a }));
     expect(allAlerts.length).toBeGreaterThan(100);
-    expect(items(await cli('alerts', '--hours', '24'))).toEqual(allAlerts);
-    expect(items(await rest('/alerts?hours=24'))).toEqual(allAlerts);
+    // Alerts come 100 to a page by default: every page (--all, more than 1000 here), or one page of 1000.
+    const everyAlert = expectedAlerts(truth, settings, { hours: 24, limit: 1e9 }).map((a) => strip({ ...a }));
+    expect(everyAlert.length).toBeGreaterThan(allAlerts.length);
+    expect(items(await cli('alerts', '--hours', '24', '--all'))).toEqual(everyAlert);
+    expect(items(await cli('alerts', '--hours', '24', '--limit', '1000'))).toEqual(allAlerts);
+    expect(items(await rest('/alerts?hours=24&limit=1000'))).toEqual(allAlerts);
+    expect(items(await rest('/alerts?hours=24'))).toEqual(allAlerts.slice(0, 100));
     const chicago = expectedAlerts(truth, settings, { city: 'Chicago', hours: 24, limit: 1000 }).map((a) =>
       strip({ ...a }),
     );
-    expect(items(await cli('alerts', '--city', 'Chicago', '--hours', '24'))).toEqual(chicago);
-    expect(items(await rest('/alerts?city=Chicago&hours=24'))).toEqual(chicago);
+    const everyChicago = expectedAlerts(truth, settings, { city: 'Chicago', hours: 24, limit: 1e9 }).map(
+      (a) => strip({ ...a }),
+    );
+    expect(items(await cli('alerts', '--city', 'Chicago', '--hours', '24', '--all'))).toEqual(everyChicago);
+    expect(items(await rest('/alerts?city=Chicago&hours=24&limit=1000'))).toEqual(chicago);
   });
 
   it('aggregation windows equal the ground truth, final flags included (CLI and REST)', async () => {

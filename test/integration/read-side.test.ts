@@ -118,7 +118,7 @@ for (const ep of dynamoEndpoints()) {
         [
           ['query', 'alerts', '--hours', '720', '--limit', '2'],
           '/alerts?hours=720&limit=2',
-          { count: 2, items: expectedAlerts(events, now, { hours: 720 }).items.slice(0, 2) },
+          expectedAlerts(events, now, { hours: 720, limit: 2 }),
         ],
         [['query', 'cities'], '/cities', expectedCities(events, now)],
         [['query', 'stats'], '/stats', expectedStats(events, now)],
@@ -189,6 +189,87 @@ for (const ep of dynamoEndpoints()) {
       expect(alerts.items.map((a) => a.event_id.slice(-2))).toEqual(['02', '04', '03']);
       const events12 = (await http('/events/NYC?limit=1000')) as { count: number };
       expect(events12.count).toBe(6); // the 7th NYC event is 40 days old
+    });
+
+    /** Every list with its CLI arguments, API path and the oracle's whole list (one page of 1000). */
+    const lists = (): Array<[string[], string, Array<unknown>]> => {
+      const agg = (q: Omit<Parameters<typeof expectedAggregations>[2], 'limit'>) =>
+        expectedAggregations(events, now, { ...q, limit: 1000 }, TTL_DAYS, isFinal).items;
+      const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+      return [
+        [['events', 'NYC'], '/events/NYC', expectedEvents(events, now, 'NYC', 1000).items],
+        [['events', 'San Jose'], '/events/San%20Jose', expectedEvents(events, now, 'San Jose', 1000).items],
+        [
+          ['alerts', '--hours', '720'],
+          '/alerts?hours=720',
+          expectedAlerts(events, now, { hours: 720 }).items,
+        ],
+        [
+          ['alerts', '--city', 'NYC', '--hours', '48'],
+          '/alerts?city=NYC&hours=48',
+          expectedAlerts(events, now, { city: 'NYC', hours: 48 }).items,
+        ],
+        [['aggregations'], '/aggregations', agg({})],
+        [['aggregations', '--city', 'NYC'], '/aggregations?city=NYC', agg({ city: 'NYC' })],
+        [
+          ['aggregations', '--city', 'NYC', '--type', 'traffic'],
+          '/aggregations?city=NYC&event_type=traffic',
+          agg({ city: 'NYC', type: 'traffic' }),
+        ],
+        [['aggregations', '--type', 'traffic'], '/aggregations?event_type=traffic', agg({ type: 'traffic' })],
+        [['aggregations', '--from', hourAgo], `/aggregations?from=${hourAgo}`, agg({ from: hourAgo })],
+      ];
+    };
+
+    it("paging through every list with `next` gives exactly the oracle's items, once each", async () => {
+      for (const [, path, all] of lists()) {
+        expect(all.length, path).toBeGreaterThan(1);
+        for (const limit of [1, 2, 3]) {
+          const got: unknown[] = [];
+          let next: string | undefined;
+          let pages = 0;
+          do {
+            const sep = path.includes('?') ? '&' : '?';
+            const url = `${path}${sep}limit=${limit}${next ? `&next=${next}` : ''}`;
+            const doc = (await http(url)) as { count: number; items: unknown[]; next?: string };
+            expect(doc.count, url).toBe(doc.items.length);
+            expect(doc.items.length, url).toBeLessThanOrEqual(limit);
+            got.push(...doc.items);
+            next = doc.next;
+            pages += 1;
+          } while (next !== undefined && pages <= all.length);
+          expect(got, `${path} limit ${limit}`).toEqual(all);
+          expect(pages, `${path} limit ${limit}`).toBe(Math.max(1, Math.ceil(all.length / limit)));
+        }
+      }
+    });
+
+    it('query --all prints every page as one list; --next continues where a page stopped', async () => {
+      for (const [args, path, all] of lists()) {
+        expect(await cli('query', ...args, '--limit', '2', '--all'), path).toEqual({
+          count: all.length,
+          items: all,
+        });
+        const first = (await cli('query', ...args, '--limit', '1')) as { next?: string };
+        expect(first.next, path).toBeDefined();
+        const second = (await cli('query', ...args, '--limit', '1', '--next', first.next!)) as {
+          items: unknown[];
+        };
+        expect(second.items, path).toEqual(all.slice(1, 2));
+      }
+    });
+
+    it('refuses a bad paging token with a 400 naming `next`, and exit 2 on the CLI', async () => {
+      const foreign = ((await http('/aggregations?limit=1')) as { next: string }).next;
+      for (const path of ['/events/NYC?next=%21', '/alerts?next=bm9wZQ', `/events/NYC?next=${foreign}`]) {
+        const res = await fetch(`${api.url}/api/v1${path}`);
+        expect(res.status, path).toBe(400);
+        expect(await res.json(), path).toMatchObject({ error: 'invalid_parameter', parameter: 'next' });
+      }
+      const bad = await runCliRaw(['query', 'alerts', '--next', 'bm9wZQ', '--endpoint', ep.endpoint], {
+        cwd,
+      }).catch((e: unknown) => e);
+      expect(bad).toMatchObject({ exitCode: 2 });
     });
 
     it('prints tables without --json', async () => {

@@ -166,7 +166,7 @@ describe('bad input', () => {
       ['process', '--sink', 'kafka'],
       ['process', '--metrics-port', '70000'],
       ['process', '--alert-severities', 'urgent'],
-      ['up', '--rate', '0'],
+      ['up', '--rate', '-1'], // 0 is allowed: unpaced, as for produce
     ]) {
       const result = await runCli(argv, { env: {} });
       expect(result.code, argv.join(' ')).toBe(2);

@@ -105,7 +105,8 @@ for (const ep of dynamoEndpoints()) {
 
 describe('an endpoint where nothing listens', () => {
   it('says so and points at `citystream up` on the local target', async () => {
-    const client = createDynamoClient(configFor('http://127.0.0.1:9'), { maxAttempts: 1 });
+    // The embedded endpoint's address (dynamoPort 9): `citystream up --dynamo-port 9` would serve it.
+    const client = createDynamoClient(configFor('http://127.0.0.1:9', { dynamoPort: 9 }), { maxAttempts: 1 });
     const err = await listTables(client, 'x-').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe('nothing is listening on http://127.0.0.1:9');

@@ -3,10 +3,11 @@ import { aggregationRangeProblem, LIMITS } from '../../queries/parameters.js';
 import { UserError } from '../../errors.js';
 import { defineCommand } from '../define-command.js';
 import { oneOf } from '../option-parsers.js';
-import { cityOption, instant, limitOption, printRead } from './read.js';
+import { parseAggregationCursor, type AggregationCursor } from '../../queries/cursor.js';
+import { cityOption, instant, limitOption, pagingOptions, printPages, type PagingFlags } from './read.js';
 import { renderAggregations } from './render.js';
 
-interface AggregationFlags {
+interface AggregationFlags extends PagingFlags<AggregationCursor> {
   city?: string;
   type?: string;
   limit: number;
@@ -29,13 +30,14 @@ export const aggregationsQueryCommand = defineCommand<AggregationFlags>({
       description: `only this event type (${EVENT_TYPES.join(', ')})`,
       parse: oneOf(EVENT_TYPES),
     },
-    limitOption(LIMITS.aggregationsLimit, 'windows'),
+    limitOption(LIMITS.aggregationsLimit, 'windows per page'),
     {
       flags: '--from <time>',
       description: 'windows starting at or after this ISO-8601 time',
       parse: instant,
     },
     { flags: '--to <time>', description: 'windows starting at or before this ISO-8601 time', parse: instant },
+    ...pagingOptions(parseAggregationCursor),
   ],
   async handler(ctx, flags) {
     const bad = aggregationRangeProblem(flags, new Date());
@@ -43,6 +45,13 @@ export const aggregationsQueryCommand = defineCommand<AggregationFlags>({
       throw new UserError(`--${bad.parameter} ${bad.problem}`, {
         hint: 'see `citystream query aggregations --help`',
       });
-    await printRead(ctx, (reads, read) => reads.aggregations(read, flags), renderAggregations);
+    const { next: _next, all: _all, ...query } = flags;
+    await printPages(
+      ctx,
+      flags,
+      (reads, read, after) => reads.aggregations(read, query, after),
+      parseAggregationCursor,
+      renderAggregations,
+    );
   },
 });

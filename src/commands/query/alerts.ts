@@ -1,16 +1,19 @@
 import { LIMITS } from '../../queries/parameters.js';
 import { defineCommand } from '../define-command.js';
 import { intInRange } from '../option-parsers.js';
-import { cityOption, limitOption, printRead } from './read.js';
+import { parseAlertCursor, type AlertCursor } from '../../queries/cursor.js';
+import { cityOption, limitOption, pagingOptions, printPages, type PagingFlags } from './read.js';
 import { renderAlerts } from './render.js';
 
-export const alertsQueryCommand = defineCommand<{ city?: string; hours: number; limit: number }>({
+type AlertFlags = { city?: string; hours: number; limit: number } & PagingFlags<AlertCursor>;
+
+export const alertsQueryCommand = defineCommand<AlertFlags>({
   name: 'alerts',
   description: 'alerts (high and critical events) of the last hours, newest first',
   examples: [
     'citystream query alerts',
     'citystream query alerts --city Chicago --hours 2',
-    'citystream query alerts --hours 168 --json | jq .count',
+    'citystream query alerts --hours 168 --all --json | jq .count',
   ],
   options: [
     cityOption('only this city (default: every city)'),
@@ -20,13 +23,16 @@ export const alertsQueryCommand = defineCommand<{ city?: string; hours: number; 
       parse: intInRange(LIMITS.hours.min, LIMITS.hours.max),
       default: LIMITS.hours.default,
     },
-    limitOption(LIMITS.alertsLimit, 'alerts at most'),
+    limitOption(LIMITS.alertsLimit, 'alerts per page'),
+    ...pagingOptions(parseAlertCursor),
   ],
   async handler(ctx, flags) {
     const where = flags.city ? ` for ${flags.city}` : '';
-    await printRead(
+    await printPages(
       ctx,
-      (reads, read) => reads.recentAlerts(read, flags),
+      flags,
+      (reads, read, after) => reads.recentAlerts(read, { ...flags, after }),
+      parseAlertCursor,
       (doc) => renderAlerts(doc, `no alerts${where} in the last ${flags.hours} hours`),
     );
   },

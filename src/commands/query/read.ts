@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import type { ReadContext } from '../../queries/index.js';
+import type { ListDocument, ReadContext } from '../../queries/index.js';
 import { cityProblem, parseInstant } from '../../queries/parameters.js';
 import type { Context } from '../context.js';
 import type { ArgumentSpec, OptionSpec } from '../define-command.js';
@@ -28,6 +28,59 @@ export async function printRead<D>(
     ttlDays: ctx.config.ttlDays,
   });
   ctx.out.result(doc, () => render(doc));
+}
+
+/** `--next <token>` and `--all`, the CLI side of the lists' paging. */
+export interface PagingFlags<C> {
+  next?: C;
+  all?: boolean;
+}
+
+export const pagingOptions = (
+  parse: (token: string) => { value: unknown } | { problem: string },
+): OptionSpec[] => [
+  {
+    flags: '--next <token>',
+    description: 'the page after the one that printed this token (`next` in --json)',
+    parse(token) {
+      const parsed = parse(token);
+      if ('problem' in parsed) throw new InvalidArgumentError(`${parsed.problem}.`);
+      return parsed.value;
+    },
+  },
+  { flags: '--all', description: 'every page, as one list (mind large ranges)' },
+];
+
+/**
+ * Prints one page of a list (and, on stderr, how to get the next), or with --all every page from
+ * `flags.next` on as one list document without `next`.
+ */
+export async function printPages<C, T>(
+  ctx: Context,
+  flags: PagingFlags<C>,
+  ask: (reads: Reads, read: ReadContext, after: C | undefined) => Promise<ListDocument<T>>,
+  parseNext: (token: string) => { value: C } | { problem: string },
+  render: (doc: ListDocument<T>) => string,
+): Promise<void> {
+  await printRead(
+    ctx,
+    async (reads, read) => {
+      let doc = await ask(reads, read, flags.next);
+      if (!flags.all) return doc;
+      const items = [...doc.items];
+      while (doc.next !== undefined) {
+        const parsed = parseNext(doc.next);
+        if ('problem' in parsed) throw new Error(`the read side made a token it cannot read: ${doc.next}`);
+        doc = await ask(reads, read, parsed.value);
+        items.push(...doc.items);
+      }
+      return { count: items.length, items };
+    },
+    (doc) => {
+      if (doc.next !== undefined) ctx.out.info(`more: add --next ${doc.next} (or --all for every page)`);
+      return render(doc);
+    },
+  );
 }
 
 function cityName(value: string): string {

@@ -4,7 +4,20 @@
  */
 import { EVENT_TYPES, SEVERITIES, type CityEvent } from '../../../src/events/event.js';
 import type { AggregationDocument, EventDocument } from '../../../src/queries/document-schemas.js';
+import { aggregationCursor, alertCursor, eventCursor } from '../../../src/queries/cursor.js';
 import { isAlert, isLive, WINDOW_MS, windowStartOf } from '../../queries/read-data-set.js';
+
+/**
+ * A page of `all` (the whole list, in order): the first `limit`, and when more follow, `next` = the
+ * paging token of the last item on the page (the token's encoding is the read side's; when a next page
+ * exists and where it starts is decided here).
+ */
+function page<T>(all: T[], limit: number, token: (last: T) => string) {
+  const items = all.slice(0, limit);
+  return all.length > limit
+    ? { count: items.length, items, next: token(items[items.length - 1]!) }
+    : { count: items.length, items };
+}
 
 const HOUR = 3_600_000;
 
@@ -26,22 +39,26 @@ const newest = (a: CityEvent, b: CityEvent) =>
   b.timestamp.localeCompare(a.timestamp) || b.event_id.localeCompare(a.event_id);
 
 export function expectedEvents(events: CityEvent[], now: Date, city: string, limit: number) {
-  const items = events
+  const all = events
     .filter((e) => e.city === city && isLive(e, now))
     .sort(newest)
-    .slice(0, limit)
     .map(doc);
-  return { count: items.length, items };
+  return page(all, limit, eventCursor);
 }
 
-export function expectedAlerts(events: CityEvent[], now: Date, q: { city?: string; hours: number }) {
+/** Alerts, a page of `limit` (default 100, the API's). */
+export function expectedAlerts(
+  events: CityEvent[],
+  now: Date,
+  q: { city?: string; hours: number; limit?: number },
+) {
   const cutoff = now.getTime() - q.hours * HOUR;
-  const items = events
+  const all = events
     .filter((e) => isAlert(e) && isLive(e, now) && Date.parse(e.timestamp) >= cutoff)
     .filter((e) => q.city === undefined || e.city === q.city)
     .sort(newest)
     .map(doc);
-  return { count: items.length, items };
+  return page(all, q.limit ?? 100, alertCursor);
 }
 
 function zeros(keys: readonly string[]): Record<string, number> {
@@ -145,7 +162,6 @@ export function expectedAggregations(
         (a.city < b.city ? -1 : a.city > b.city ? 1 : 0) ||
         (a.event_type < b.event_type ? -1 : 1),
     )
-    .slice(0, q.limit)
     .map((w) => ({ ...w, final: final(w) }));
-  return { count: items.length, items };
+  return page(items, q.limit, aggregationCursor);
 }
