@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { CLICK_LIMITS } from '../../queries/clickstream/click-documents.js';
-import { USER_PATTERN } from '../../queries/clickstream/click-queries.js';
+import { CLICK_LIMITS, USER_PATTERN } from '../../queries/clickstream/click-parameters.js';
 import type { Context } from '../context.js';
 import { defineCommand, defineGroup } from '../define-command.js';
 import { intInRange } from '../option-parsers.js';

@@ -68,8 +68,4 @@ export type PagesDocument = Static<typeof PagesSchema>;
 export type SessionDocument = Static<typeof SessionDocumentSchema>;
 export type SessionListDocument = Static<typeof SessionListSchema>;
 
-export const CLICK_LIMITS = {
-  hours: { min: 1, max: 720, default: 24 },
-  minutes: { min: 1, max: 1440, default: 60 },
-  sessionsLimit: { min: 1, max: 1000, default: 20 },
-} as const;
+export { CLICK_LIMITS } from './click-parameters.js';

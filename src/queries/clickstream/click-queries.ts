@@ -132,4 +132,4 @@ export async function sessions(
   return { count: items.length, items };
 }
 
-export const USER_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+export { USER_PATTERN } from './click-parameters.js';
