@@ -2,26 +2,29 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { defineCommand } from './define-command.js';
-import { numberInRange } from './option-parsers.js';
+import { intInRange, numberInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
 interface UpFlags {
   rate: number;
   producer: boolean;
+  pgPort: number;
 }
 
 export const upCommand = defineCommand<UpFlags>({
   name: 'up',
   description:
-    'run the whole pipeline locally (broker, DynamoDB, tables, API, processor, producer) until Ctrl-C',
+    'run the whole pipeline locally (broker, DynamoDB, tables, API, processor, producer; with --workload clickstream PostgreSQL instead of DynamoDB) until Ctrl-C',
   examples: [
     'citystream up',
     'citystream up --api-port 9090 --data-dir /tmp/citystream',
     'citystream up --rate 50',
     'citystream up --no-producer   # then: citystream produce --count 1000 --seed 7',
     'citystream up --json    # prints where each service listens as JSON',
+    'citystream up --workload clickstream   # PostgreSQL (embedded), broker, API, clickstream processor and producer',
+    'citystream up --workload clickstream --pg-url postgres://citystream@db:5432/citystream',
   ],
-  settings: ['dynamoPort', 'apiPort', 'apiHost', 'dataDir', 'brokerPort'],
+  settings: ['dynamoPort', 'apiPort', 'apiHost', 'dataDir', 'brokerPort', 'workload', 'pgUrl', 'pgSecret'],
   options: [
     {
       flags: '--rate <n>',
@@ -30,6 +33,13 @@ export const upCommand = defineCommand<UpFlags>({
       default: 5,
     },
     { flags: '--no-producer', description: 'start no producer (produce with `citystream produce` instead)' },
+    {
+      flags: '--pg-port <port>',
+      description:
+        'port of the embedded PostgreSQL of --workload clickstream (none starts when --pg-url or --pg-secret is given)',
+      parse: intInRange(1, 65535),
+      default: 5432,
+    },
   ],
   async handler(ctx, flags) {
     if (ctx.config.target !== 'local') {
@@ -37,23 +47,35 @@ export const upCommand = defineCommand<UpFlags>({
         hint: 'on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
       });
     }
-    const [{ startStack }, { localStackServices }] = await Promise.all([
+    const clickstream = ctx.config.workload === 'clickstream';
+    const [{ startStack }, { localStackServices, clickstreamStackServices }, topics] = await Promise.all([
       import('../stack/stack.js'),
       import('../stack/services.js'),
+      clickstream ? import('../events/clickstream/topics.js') : undefined,
     ]);
     const failed = (what: string) => (err: unknown) =>
       ctx.out.warn(`${what} stopped: ${err instanceof Error ? err.message : String(err)}`);
+    const common = {
+      producerRate: flags.producer ? flags.rate : undefined,
+      apiLog: ctx.debug ? (line: string) => ctx.out.info(line) : undefined,
+      reportBug: (err: unknown) =>
+        ctx.out.warn(`API bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      onFailure: failed,
+    };
+    const externalPg = ctx.config.pgUrl !== undefined || ctx.config.pgSecret !== undefined;
+    const config = topics ? topics.clickstreamConfig(ctx.config, ctx.sources) : ctx.config;
     const stack = await startStack(
-      localStackServices({
-        producerRate: flags.producer ? flags.rate : undefined,
-        apiLog: ctx.debug ? (line) => ctx.out.info(line) : undefined,
-        reportBug: (err) =>
-          ctx.out.warn(`API bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-        onFailure: failed,
-      }),
+      clickstream
+        ? clickstreamStackServices({
+            ...common,
+            embeddedPostgresPort: externalPg ? undefined : flags.pgPort,
+            postgresLog: ctx.debug ? (line) => ctx.out.info(`postgres: ${line}`) : undefined,
+          })
+        : localStackServices(common),
       {
-        config: ctx.config,
+        config,
         dataDir: resolve(ctx.io.cwd, ctx.config.dataDir),
+        env: ctx.io.env,
         signal: ctx.signal,
         info: (m) => ctx.out.info(m),
       },
@@ -91,11 +113,29 @@ export const upCommand = defineCommand<UpFlags>({
       // Other commands read the same environment and config file, so they need a flag only for what was
       // moved by one of up's own flags.
       const movedByFlag = (key: string): boolean => ctx.sources[key] === 'flag';
-      const endpointFlag = dynamo && movedByFlag('dynamoPort') ? ` --endpoint ${dynamo}` : '';
-      ctx.out.info(`  citystream tables list${endpointFlag}`);
-      ctx.out.info(`  citystream query stats${endpointFlag}`);
-      ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
-      ctx.out.info(`  citystream lag${broker && movedByFlag('brokerPort') ? ` --brokers ${broker}` : ''}`);
+      const brokersFlag = broker && movedByFlag('brokerPort') ? ` --brokers ${broker}` : '';
+      if (clickstream) {
+        const pgAddress = address('postgres');
+        // The embedded server's password reaches other commands through its password file.
+        const pgpass = externalPg
+          ? ''
+          : `PGPASSFILE=${resolve(ctx.io.cwd, ctx.config.dataDir)}/postgres.pgpass `;
+        const pgFlag =
+          externalPg || (pgAddress && flags.pgPort !== 5432)
+            ? ` --pg-url ${ctx.config.pgUrl ?? pgAddress}`
+            : '';
+        const pg = ctx.config.pgSecret ? ` --pg-secret ${ctx.config.pgSecret}` : pgFlag;
+        if (api) ctx.out.info(`  curl ${api}/clickstream/funnel`);
+        ctx.out.info(`  citystream produce --workload clickstream --count 1000 --rate 0${brokersFlag}`);
+        ctx.out.info(`  ${pgpass}citystream query clickstream funnel${pg}`);
+        ctx.out.info(`  citystream lag --group ${config.group}${brokersFlag}`);
+      } else {
+        const endpointFlag = dynamo && movedByFlag('dynamoPort') ? ` --endpoint ${dynamo}` : '';
+        ctx.out.info(`  citystream tables list${endpointFlag}`);
+        ctx.out.info(`  citystream query stats${endpointFlag}`);
+        ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
+        ctx.out.info(`  citystream lag${brokersFlag}`);
+      }
       ctx.out.info('Press Ctrl-C to stop.');
       await runUntilStopped(ctx, { stopping: 'stopping…', stopped: 'stopped.', stop });
     } finally {
