@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { defineCommand } from './define-command.js';
-import { EVENT_RATE, numberInRange } from './option-parsers.js';
+import { EVENT_RATE, intInRange, numberInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
 interface UpFlags {
@@ -12,6 +12,7 @@ interface UpFlags {
   producer: boolean;
   processor: boolean;
   console: boolean;
+  pgPort: number;
 }
 
 /** A setting the user gave (flag, environment or config file), as opposed to its default or derived value. */
@@ -21,7 +22,7 @@ const given = (source: string | undefined): boolean =>
 export const upCommand = defineCommand<UpFlags>({
   name: 'up',
   description:
-    'run the whole pipeline locally (broker, DynamoDB, tables, API, processor, producer) until Ctrl-C',
+    'run the whole pipeline locally (broker, DynamoDB, tables, API, processor, producer; with --workload clickstream PostgreSQL instead of DynamoDB) until Ctrl-C',
   examples: [
     'citystream up',
     'citystream up --api-port 9090 --data-dir /tmp/citystream',
@@ -30,8 +31,10 @@ export const upCommand = defineCommand<UpFlags>({
     'citystream up --brokers kafka-1:9092 --endpoint http://127.0.0.1:8001   # existing Kafka and DynamoDB',
     'citystream up --no-processor   # run `citystream process` yourself, e.g. several members',
     'citystream up --json    # prints where each service listens as JSON',
+    'citystream up --workload clickstream   # PostgreSQL (embedded), broker, API, clickstream processor and producer',
+    'citystream up --workload clickstream --pg-url postgres://citystream@db:5432/citystream',
   ],
-  settings: ['dynamoPort', 'apiPort', 'apiHost', 'dataDir', 'brokerPort'],
+  settings: ['dynamoPort', 'apiPort', 'apiHost', 'dataDir', 'brokerPort', 'workload', 'pgUrl', 'pgSecret'],
   options: [
     {
       flags: '--rate <n>',
@@ -45,6 +48,13 @@ export const upCommand = defineCommand<UpFlags>({
       flags: '--no-console',
       description: 'on a terminal, do not show the live processor view below the service table',
     },
+    {
+      flags: '--pg-port <port>',
+      description:
+        'port of the embedded PostgreSQL of --workload clickstream (none starts when --pg-url or --pg-secret is given)',
+      parse: intInRange(1, 65535),
+      default: 5432,
+    },
   ],
   helpAfter:
     '\nGiven --brokers (or CITYSTREAM_BROKERS, or brokers in the config file), up uses that Kafka and starts\n' +
@@ -55,32 +65,47 @@ export const upCommand = defineCommand<UpFlags>({
         hint: 'on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
       });
     }
-    const [{ startStack }, { localStackServices }, { describeJoin }] = await Promise.all([
-      import('../stack/stack.js'),
-      import('../stack/services.js'),
-      import('../processor/start-processor.js'),
-    ]);
+    const clickstream = ctx.config.workload === 'clickstream';
+    const [{ startStack }, { localStackServices, clickstreamStackServices }, { describeJoin }, topics] =
+      await Promise.all([
+        import('../stack/stack.js'),
+        import('../stack/services.js'),
+        import('../processor/start-processor.js'),
+        clickstream ? import('../events/clickstream/topics.js') : undefined,
+      ]);
     const existingKafka = given(ctx.sources.brokers);
     const existingDynamo = given(ctx.sources.endpoint);
     let processor: Processor | undefined;
     const failed = (what: string) => (err: unknown) =>
       ctx.out.warn(`${what} stopped: ${err instanceof Error ? err.message : String(err)}`);
+    const common = {
+      producerRate: flags.producer ? flags.rate : undefined,
+      apiLog: ctx.debug ? (line: string) => ctx.out.info(line) : undefined,
+      reportBug: (err: unknown) =>
+        ctx.out.warn(`API bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      onFailure: failed,
+    };
+    const externalPg = ctx.config.pgUrl !== undefined || ctx.config.pgSecret !== undefined;
+    const config = topics ? topics.clickstreamConfig(ctx.config, ctx.sources) : ctx.config;
     const stack = await startStack(
-      localStackServices({
-        producerRate: flags.producer ? flags.rate : undefined,
-        existingKafka,
-        existingDynamo,
-        processor: flags.processor,
-        onProcessor: (p) => (processor = p),
-        onGroupJoin: (join) => ctx.out.info(describeJoin(ctx.config, join)),
-        apiLog: ctx.debug ? (line) => ctx.out.info(line) : undefined,
-        reportBug: (err) =>
-          ctx.out.warn(`API bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-        onFailure: failed,
-      }),
+      clickstream
+        ? clickstreamStackServices({
+            ...common,
+            embeddedPostgresPort: externalPg ? undefined : flags.pgPort,
+            postgresLog: ctx.debug ? (line) => ctx.out.info(`postgres: ${line}`) : undefined,
+          })
+        : localStackServices({
+            ...common,
+            existingKafka,
+            existingDynamo,
+            processor: flags.processor,
+            onProcessor: (p) => (processor = p),
+            onGroupJoin: (join) => ctx.out.info(describeJoin(ctx.config, join)),
+          }),
       {
-        config: ctx.config,
+        config,
         dataDir: resolve(ctx.io.cwd, ctx.config.dataDir),
+        env: ctx.io.env,
         signal: ctx.signal,
         info: (m) => ctx.out.info(m),
       },
@@ -118,13 +143,31 @@ export const upCommand = defineCommand<UpFlags>({
       // Other commands read the same environment and config file, so they need a flag only for what was
       // moved by one of up's own flags.
       const movedByFlag = (key: string): boolean => ctx.sources[key] === 'flag';
-      const endpointFlag =
-        dynamo && (movedByFlag('dynamoPort') || movedByFlag('endpoint')) ? ` --endpoint ${dynamo}` : '';
-      ctx.out.info(`  citystream tables list${endpointFlag}`);
-      ctx.out.info(`  citystream query stats${endpointFlag}`);
-      ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
-      const brokersFlag = broker && (movedByFlag('brokerPort') || movedByFlag('brokers'));
-      ctx.out.info(`  citystream lag${brokersFlag ? ` --brokers ${broker}` : ''}`);
+      const brokersFlag =
+        broker && (movedByFlag('brokerPort') || movedByFlag('brokers')) ? ` --brokers ${broker}` : '';
+      if (clickstream) {
+        const pgAddress = address('postgres');
+        // The embedded server's password reaches other commands through its password file.
+        const pgpass = externalPg
+          ? ''
+          : `PGPASSFILE=${resolve(ctx.io.cwd, ctx.config.dataDir)}/postgres.pgpass `;
+        const pgFlag =
+          externalPg || (pgAddress && flags.pgPort !== 5432)
+            ? ` --pg-url ${ctx.config.pgUrl ?? pgAddress}`
+            : '';
+        const pg = ctx.config.pgSecret ? ` --pg-secret ${ctx.config.pgSecret}` : pgFlag;
+        if (api) ctx.out.info(`  curl ${api}/clickstream/funnel`);
+        ctx.out.info(`  citystream produce --workload clickstream --count 1000 --rate 0${brokersFlag}`);
+        ctx.out.info(`  ${pgpass}citystream query clickstream funnel${pg}`);
+        ctx.out.info(`  citystream lag --group ${config.group}${brokersFlag}`);
+      } else {
+        const endpointFlag =
+          dynamo && (movedByFlag('dynamoPort') || movedByFlag('endpoint')) ? ` --endpoint ${dynamo}` : '';
+        ctx.out.info(`  citystream tables list${endpointFlag}`);
+        ctx.out.info(`  citystream query stats${endpointFlag}`);
+        ctx.out.info(`  citystream query alerts --city Chicago${endpointFlag}`);
+        ctx.out.info(`  citystream lag${brokersFlag}`);
+      }
       ctx.out.info('Press Ctrl-C to stop.');
       const view =
         flags.console && ctx.out.interactive && processor ? await liveView(ctx, processor) : undefined;

