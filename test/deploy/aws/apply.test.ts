@@ -176,8 +176,8 @@ describe('deploy on AWS: the calls', () => {
     // Key and record: 0600, and the record holds no secret.
     const files = path.join(cwd, '.citystream/stacks');
     expect((await stat(path.join(files, 'demo.pem'))).mode & 0o777).toBe(0o600);
-    expect((await stat(path.join(files, 'demo.json'))).mode & 0o777).toBe(0o600);
-    const record = await readFile(path.join(files, 'demo.json'), 'utf8');
+    expect((await stat(path.join(files, 'demo.aws.json'))).mode & 0o777).toBe(0o600);
+    const record = await readFile(path.join(files, 'demo.aws.json'), 'utf8');
     expect(record).not.toContain('token-from-test');
     expect(record).not.toContain('PRIVATE KEY');
     expect(JSON.parse(record)).toMatchObject({ stack: 'demo', allowCidr: CIDR, keyName: 'citystream-demo' });

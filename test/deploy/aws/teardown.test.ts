@@ -32,7 +32,7 @@ describe('teardown on AWS', () => {
   it('with no local record, finds everything by tag and deletes it in order, retrying DependencyViolation', async () => {
     await deployed();
     model.log.length = 0;
-    const cwd = await tempDir(); // another machine: no .citystream/stacks/demo.json, no key
+    const cwd = await tempDir(); // another machine: no .citystream/stacks/demo.aws.json, no key
     const out = await runHandler(teardownAws, { stack: 'demo', yes: true }, { cwd, overrides });
     const deletes = model.log.filter((c) => DELETES.test(c));
     expect(deletes).toEqual([
