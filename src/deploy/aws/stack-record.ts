@@ -34,9 +34,13 @@ export interface StackFiles {
   key: string;
 }
 
+export function awsRecordPath(dir: string, stack: string): string {
+  return path.join(dir, `${stack}.aws.json`);
+}
+
 export function stackFiles(cwd: string, dataDir: string, stack: string): StackFiles {
   const dir = path.resolve(cwd, dataDir, 'stacks');
-  return { dir, stack, record: path.join(dir, `${stack}.aws.json`), key: path.join(dir, `${stack}.pem`) };
+  return { dir, stack, record: awsRecordPath(dir, stack), key: path.join(dir, `${stack}.pem`) };
 }
 
 export async function readRecord(files: StackFiles): Promise<StackRecord | undefined> {

@@ -87,7 +87,8 @@ export interface DeployOutcome {
   applied?: ApplyResult;
 }
 
-export const DEFAULT_STACK = 'main';
+/** The same default as the --host deploy's. */
+export const DEFAULT_STACK = 'default';
 export const DEFAULT_RATE = 5;
 
 async function withClients<T>(envt: AwsEnvironment, use: (c: AwsClients) => Promise<T>): Promise<T> {

@@ -21,9 +21,8 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deployAws } from '../../../src/commands/deploy-aws.js';
 import { AwsModel } from './support/aws-model.js';
-import { recordingHostDeployer, runHandler, tempDir } from './support/harness.js';
+import { deploy as deployCommand, recordingHostDeployer, runHandler, tempDir } from './support/harness.js';
 
 const TAGS = [
   { Key: 'citystream:stack', Value: 'demo' },
@@ -43,7 +42,7 @@ afterEach(() => model.restore());
 
 const deploy = (extra: Record<string, unknown> = {}) =>
   runHandler(
-    deployAws,
+    deployCommand,
     { stack: 'demo', allowCidr: CIDR, yes: true, instanceType: 't3.small', rate: 5, ...extra },
     { cwd, overrides: { hostDeployer: host } },
   );
