@@ -1,7 +1,6 @@
 import type { CommandEntry } from './define-command.js';
 import { brokerCommand } from './broker.js';
 import { configCommand } from './config.js';
-import { awsDeployGroup } from './deploy-aws.js';
 import { deployCommand } from './deploy/deploy.js';
 import { logsCommand } from './deploy/logs.js';
 import { statusCommand } from './deploy/status.js';
@@ -35,5 +34,4 @@ export const commands: readonly CommandEntry[] = [
   statusCommand,
   logsCommand,
   teardownCommand,
-  awsDeployGroup,
 ];

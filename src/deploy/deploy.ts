@@ -121,6 +121,8 @@ export async function deployToHost(
     const problem = secretProblem(name, value);
     if (problem) throw new UserError(`cannot deploy secret: ${problem}`);
   }
+  if (options.execPrefix !== '' && !/^\/[A-Za-z0-9._/-]+$/.test(options.execPrefix))
+    throw new Error(`execPrefix must be an absolute path, got "${options.execPrefix}"`);
   if (options.kafka === 'external' && options.brokers.length === 0)
     throw new UserError('--kafka external needs --brokers', {
       hint: 'e.g. --brokers b-1.msk.example:9092,b-2.msk.example:9092',
@@ -368,14 +370,19 @@ async function rollBack(
   );
 }
 
-function printDryRun(
-  target: HostTarget,
+/** The host's facts as a dry run assumes them: a fresh Linux host with systemd and node. */
+const DRY_RUN_NODE = '/usr/bin/node';
+
+/**
+ * Every step a deploy runs on a fresh host, before the health wait (pure: what --dry-run prints, and what
+ * the AWS deploy's dry run lists).
+ */
+export function freshHostSteps(
   options: DeployOptions,
-  services: readonly ServiceName[],
-  pkg: ReleasePackage,
-  io: DeployIO,
-): void {
-  const node = '/usr/bin/node';
+  pkg: Pick<ReleasePackage, 'tarball' | 'lockfile' | 'releaseId'>,
+): RemoteStep[] {
+  const node = DRY_RUN_NODE;
+  const services = wantedServices(options);
   const fresh: HostFacts = {
     os: 'Linux',
     systemd: 'running',
@@ -390,10 +397,30 @@ function printDryRun(
   };
   const files = hostFiles(options, services, node);
   const plan = planDeploy({ releaseId: pkg.releaseId, services, files, hashOf: sha256, facts: fresh });
-  const steps = [
-    preflightFor(pkg.releaseId, services, options, node),
-    ...deploySteps(plan, pkg, services, options),
-  ];
+  return [preflightFor(pkg.releaseId, services, options, node), ...deploySteps(plan, pkg, services, options)];
+}
+
+/** The steps of a deploy of `request` to a fresh `target`, one line each (no packing, no I/O). */
+export function describeHostDeploy(target: HostTarget, request: DeployRequest): string[] {
+  const options = resolveDeployOptions(target, request);
+  const steps = freshHostSteps(options, {
+    releaseId: '<this build>',
+    tarball: 'citystream.tgz',
+    lockfile: 'package-lock.json',
+  });
+  const probe = healthProbeStep(wantedServices(options), options.ports.api);
+  return [...steps, probe].map((s) => `ssh ${target.user}@${target.host}: ${s.title}`);
+}
+
+function printDryRun(
+  target: HostTarget,
+  options: DeployOptions,
+  services: readonly ServiceName[],
+  pkg: ReleasePackage,
+  io: DeployIO,
+): void {
+  const node = DRY_RUN_NODE;
+  const steps = freshHostSteps(options, pkg);
   const user = target.user === 'root' ? 'root' : `${target.user} (through sudo -n)`;
   const lines = [
     `# citystream deploy --dry-run: stack ${options.stack} on ${target.user}@${target.host}:${target.port}, release ${pkg.releaseId}`,

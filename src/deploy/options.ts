@@ -42,6 +42,11 @@ export interface DeployOptions {
   secrets: Record<string, string>;
   /** How long deploy waits for the services to become healthy. */
   healthTimeoutMs: number;
+  /**
+   * A command each unit's ExecStart runs the service through (`/usr/local/bin/citystream-with-secrets`
+   * on AWS: it exports the API token read with the instance profile, then execs); empty: none.
+   */
+  execPrefix: string;
 }
 
 export interface DeployPorts {
@@ -80,6 +85,7 @@ export function resolveDeployOptions(
     brokerAdvertised: given.brokerAdvertised ?? target.host,
     secrets: given.secrets ?? {},
     healthTimeoutMs: given.healthTimeoutMs ?? 90_000,
+    execPrefix: given.execPrefix ?? '',
   };
 }
 

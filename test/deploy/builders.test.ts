@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -204,6 +204,37 @@ describe('rendered files pass the tools that check them', () => {
         return p;
       });
     expect(paths).toHaveLength(SERVICE_NAMES.length);
+    const verify = spawnSync('systemd-analyze', ['verify', ...paths], { encoding: 'utf8' });
+    expect(verify.stderr).toBe('');
+    expect(verify.status).toBe(0);
+  });
+
+  it('a unit with an exec prefix (the AWS secret launcher) runs the service through it and passes verify', () => {
+    const launcher = path.join(dir, 'citystream-with-secrets');
+    writeFileSync(launcher, '#!/bin/sh\nexec "$@"\n');
+    chmodSync(launcher, 0o755);
+    const prefixed = resolveDeployOptions(
+      { host: '203.0.113.10' },
+      { execPrefix: launcher, kafka: 'external', brokers: ['127.0.0.1:9092'], dynamodb: 'aws' },
+    );
+    const units = hostFiles(prefixed, wantedServices(prefixed), '/usr/bin/node').filter((f) =>
+      f.path.endsWith('.service'),
+    );
+    expect(units.map((u) => path.basename(u.path))).toEqual([
+      'citystream-processor.service',
+      'citystream-api.service',
+      'citystream-producer.service',
+    ]);
+    const api = units.find((u) => u.path.endsWith('citystream-api.service'))!.content;
+    expect(/^ExecStart=(.*)$/m.exec(api)?.[1]).toBe(
+      `${launcher} /usr/bin/node /opt/citystream/current/bin/citystream.js --config /etc/citystream/citystream.config.json serve --host 0.0.0.0 --port 8082`,
+    );
+    const sub = mkdtempSync(path.join(dir, 'prefixed-'));
+    const paths = units.map((u) => {
+      const p = path.join(sub, path.basename(u.path));
+      writeFileSync(p, u.content);
+      return p;
+    });
     const verify = spawnSync('systemd-analyze', ['verify', ...paths], { encoding: 'utf8' });
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);

@@ -1,11 +1,21 @@
+import type { HostTarget } from '../../deploy/options.js';
 import { UserError } from '../../errors.js';
 import { renderPairs } from '../../ui/table.js';
+import type { Context } from '../context.js';
 import { defineCommand } from '../define-command.js';
 import { intInRange, numberInRange, oneOf } from '../option-parsers.js';
-import { deployIO, hostOptions, parseHostFlags, readSecretsFile, type HostFlags } from './host-flags.js';
+import type { AwsOverrides } from './aws.js';
+import {
+  deployIO,
+  hostOptions,
+  parseHostFlags,
+  readSecretsFile,
+  refuseFlags,
+  type HostFlags,
+} from './host-flags.js';
 
-interface DeployFlags extends HostFlags {
-  kafka?: 'embedded' | 'external';
+export interface DeployCommandFlags extends HostFlags {
+  kafka?: 'embedded' | 'external' | 'apache';
   dynamodb?: 'embedded' | 'aws';
   rate: number;
   producer: boolean;
@@ -16,14 +26,69 @@ interface DeployFlags extends HostFlags {
   dryRun?: boolean;
   package?: string;
   healthTimeout: number;
+  allowCidr?: string;
+  allowAny?: boolean;
+  instanceType?: string;
+  yes?: boolean;
 }
 
-/** `citystream deploy --host`: flags → deployToHost (src/deploy/deploy.ts). */
-export const deployCommand = defineCommand<DeployFlags>({
+/** Flags of the --host deploy alone (those without a default, so that giving one can be told). */
+const HOST_ONLY = {
+  identity: '--identity',
+  dynamodb: '--dynamodb',
+  brokerAdvertise: '--broker-advertise',
+  secrets: '--secrets',
+  package: '--package',
+};
+const AWS_ONLY = {
+  allowCidr: '--allow-cidr',
+  allowAny: '--allow-any',
+  instanceType: '--instance-type',
+};
+
+/**
+ * `citystream deploy`: with --host, flags → deployToHost (src/deploy/deploy.ts); without, the AWS
+ * deploy (src/deploy/aws/stack.ts), which then installs the services with deployToHost as well.
+ */
+export async function runDeploy(
+  ctx: Context,
+  flags: DeployCommandFlags,
+  aws: AwsOverrides = {},
+): Promise<void> {
+  const target = parseHostFlags(flags, ctx.io.cwd);
+  if (target) return deployHost(ctx, flags, target);
+  refuseFlags(flags, HOST_ONLY, 'with --host');
+  const brokersGiven = ctx.sources.brokers !== undefined && ctx.sources.brokers !== 'default';
+  if (flags.kafka === 'external' && !brokersGiven)
+    throw new UserError('--kafka external needs --brokers', {
+      hint: 'e.g. --brokers b-1.msk.example:9092, or --kafka embedded|apache to run Kafka on the instance',
+    });
+  const { deployAws } = await import('./aws.js');
+  await deployAws(
+    ctx,
+    {
+      stack: flags.stack,
+      allowCidr: flags.allowCidr,
+      allowAny: flags.allowAny,
+      instanceType: flags.instanceType,
+      kafka: flags.kafka === 'external' ? undefined : flags.kafka,
+      rate: flags.rate,
+      producer: flags.producer,
+      dryRun: flags.dryRun,
+      yes: flags.yes,
+    },
+    aws,
+  );
+}
+
+export const deployCommand = defineCommand<DeployCommandFlags>({
   name: 'deploy',
   description:
-    'ship this citystream to a Linux host over SSH and run it as systemd units, health-checked, rolled back on failure',
+    'run the pipeline on AWS (EC2, IAM, Secrets Manager, DynamoDB), or with --host on a Linux host of yours over SSH, as systemd units, health-checked, rolled back on failure',
   examples: [
+    'citystream deploy --stack demo --dry-run',
+    'citystream deploy --stack demo --region eu-west-1 --allow-cidr 203.0.113.7/32 --yes',
+    'citystream deploy --stack demo --kafka apache --instance-type t3.medium --yes',
     'citystream deploy --host ubuntu@203.0.113.10 --identity ~/.ssh/citystream',
     'citystream deploy --host root@10.0.0.5 --no-producer --api-port 9090',
     'citystream deploy --host ec2-user@host --brokers b-1.msk.example:9092 --dynamodb aws --region eu-west-1',
@@ -31,19 +96,30 @@ export const deployCommand = defineCommand<DeployFlags>({
   ],
   settings: [
     { key: 'apiPort', description: 'port of the REST API on the host' },
-    { key: 'brokerPort', description: 'port of the embedded broker on the host' },
-    { key: 'dynamoPort', description: 'port of the embedded DynamoDB on the host (127.0.0.1 only)' },
+    { key: 'brokerPort', description: 'port of the embedded broker on the host (--host)' },
+    {
+      key: 'dynamoPort',
+      description: 'port of the embedded DynamoDB on the host (--host; 127.0.0.1 only)',
+    },
+    { key: 'billingMode', description: "billing mode of the stack's tables (AWS)" },
   ],
   options: [
-    ...hostOptions(true),
+    ...hostOptions(),
     {
       flags: '--kafka <kind>',
-      description: 'embedded broker unit, or an external Kafka (--brokers)',
-      parse: oneOf(['embedded', 'external']),
+      description:
+        'embedded broker unit; external: a Kafka at --brokers; apache: Apache Kafka on the instance (AWS)',
+      parse: oneOf(['embedded', 'external', 'apache']),
     },
     {
+      flags: '--allow-cidr <cidr>',
+      description: 'AWS: who may reach SSH and the API (default: your public address /32)',
+    },
+    { flags: '--allow-any', description: 'AWS: allow --allow-cidr 0.0.0.0/0' },
+    { flags: '--instance-type <type>', description: 'AWS: EC2 instance type (default t3.small)' },
+    {
       flags: '--dynamodb <kind>',
-      description: 'embedded DynamoDB unit (default), or AWS DynamoDB in --region',
+      description: '--host: embedded DynamoDB unit (default), or AWS DynamoDB in --region',
       parse: oneOf(['embedded', 'aws']),
     },
     {
@@ -75,8 +151,10 @@ export const deployCommand = defineCommand<DeployFlags>({
     },
     {
       flags: '--dry-run',
-      description: 'print every command and file for the host, secrets masked; run nothing there',
+      description:
+        'change nothing: AWS: print the plan and the monthly cost; --host: every command and file for the host, secrets masked',
     },
+    { flags: '-y, --yes', description: 'AWS: do not ask for confirmation' },
     {
       flags: '--package <file>',
       description: 'deploy this npm pack tarball instead of building',
@@ -89,70 +167,72 @@ export const deployCommand = defineCommand<DeployFlags>({
       default: 90,
     },
   ],
-  async handler(ctx, flags) {
-    const target = parseHostFlags(flags, ctx.io.cwd);
-    if (!target)
-      throw new UserError('deploy needs --host USER@ADDRESS', {
-        hint: 'e.g. citystream deploy --host ubuntu@203.0.113.10 --identity ~/.ssh/id_ed25519',
-      });
-    const { deployToHost, checkIdentityFile } = await import('../../deploy/deploy.js');
-    if (target.identityFile) await checkIdentityFile(target.identityFile);
-    const brokersGiven = ctx.sources.brokers !== 'default';
-    const kafka = flags.kafka ?? (brokersGiven ? 'external' : 'embedded');
-    const result = await deployToHost(
-      target,
-      {
-        stack: flags.stack,
-        kafka,
-        brokers: kafka === 'external' ? ctx.config.brokers : [],
-        dynamodb: flags.dynamodb ?? (ctx.config.target === 'aws' ? 'aws' : 'embedded'),
-        region: ctx.config.region,
-        endpoint: ctx.config.target === 'aws' ? ctx.config.endpoint : undefined,
-        prefix: ctx.config.prefix,
-        producer: flags.producer,
-        rate: flags.rate,
-        ports: {
-          api: ctx.config.apiPort,
-          broker: ctx.config.brokerPort,
-          dynamo: ctx.config.dynamoPort,
-          processorMetrics: flags.metricsPort,
-          producerMetrics: flags.producerMetricsPort,
-        },
-        brokerAdvertised: flags.brokerAdvertise,
-        secrets: flags.secrets ? await readSecretsFile(flags.secrets, ctx.io.cwd) : {},
-        healthTimeoutMs: flags.healthTimeout * 1000,
-        dryRun: flags.dryRun,
-        packageFile: flags.package,
-      },
-      await deployIO(ctx),
-    );
-    if (flags.dryRun) return;
-    const document = {
-      stack: result.stack,
-      host: result.host,
-      release: result.release,
-      previous_release: result.previousRelease ?? null,
-      changed: result.changed,
-      restarted: result.restarted,
-      started: result.started,
-      removed: result.removed,
-      services: result.services,
-      api: result.api,
-      brokers: result.brokers,
-      duration_ms: result.durationMs,
-    };
-    ctx.out.result(document, () =>
-      renderPairs([
-        ['stack', result.stack],
-        ['host', result.host],
-        ['release', result.release],
-        ['changed', result.changed ? 'yes' : 'no (restarted nothing)'],
-        ['restarted', result.restarted.join(', ') || '-'],
-        ['started', result.started.join(', ') || '-'],
-        ['API', result.api],
-        ['brokers', result.brokers.join(',')],
-        ['took', `${(result.durationMs / 1000).toFixed(1)} s`],
-      ]),
-    );
-  },
+  handler: (ctx, flags) => runDeploy(ctx, flags),
 });
+
+async function deployHost(ctx: Context, flags: DeployCommandFlags, target: HostTarget): Promise<void> {
+  refuseFlags(flags, AWS_ONLY, 'on AWS (without --host)');
+  if (flags.kafka === 'apache')
+    throw new UserError('--kafka apache is for the AWS deploy (without --host)', {
+      hint: 'on a host of yours, run Kafka and pass --kafka external --brokers HOST:9092',
+    });
+  const { deployToHost, checkIdentityFile } = await import('../../deploy/deploy.js');
+  if (target.identityFile) await checkIdentityFile(target.identityFile);
+  const brokersGiven = ctx.sources.brokers !== 'default';
+  const kafka = flags.kafka ?? (brokersGiven ? 'external' : 'embedded');
+  const result = await deployToHost(
+    target,
+    {
+      stack: flags.stack,
+      kafka,
+      brokers: kafka === 'external' ? ctx.config.brokers : [],
+      dynamodb: flags.dynamodb ?? (ctx.config.target === 'aws' ? 'aws' : 'embedded'),
+      region: ctx.config.region,
+      endpoint: ctx.config.target === 'aws' ? ctx.config.endpoint : undefined,
+      prefix: ctx.config.prefix,
+      producer: flags.producer,
+      rate: flags.rate,
+      ports: {
+        api: ctx.config.apiPort,
+        broker: ctx.config.brokerPort,
+        dynamo: ctx.config.dynamoPort,
+        processorMetrics: flags.metricsPort,
+        producerMetrics: flags.producerMetricsPort,
+      },
+      brokerAdvertised: flags.brokerAdvertise,
+      secrets: flags.secrets ? await readSecretsFile(flags.secrets, ctx.io.cwd) : {},
+      healthTimeoutMs: flags.healthTimeout * 1000,
+      dryRun: flags.dryRun,
+      packageFile: flags.package,
+    },
+    await deployIO(ctx),
+  );
+  if (flags.dryRun) return;
+  const document = {
+    stack: result.stack,
+    host: result.host,
+    release: result.release,
+    previous_release: result.previousRelease ?? null,
+    changed: result.changed,
+    restarted: result.restarted,
+    started: result.started,
+    removed: result.removed,
+    services: result.services,
+    api: result.api,
+    brokers: result.brokers,
+    duration_ms: result.durationMs,
+  };
+  ctx.out.result(document, () =>
+    renderPairs([
+      ['stack', result.stack],
+      ['host', result.host],
+      ['release', result.release],
+      ['changed', result.changed ? 'yes' : 'no (restarted nothing)'],
+      ['restarted', result.restarted.join(', ') || '-'],
+      ['started', result.started.join(', ') || '-'],
+      ['API', result.api],
+      ['brokers', result.brokers.join(',')],
+      ['took', `${(result.durationMs / 1000).toFixed(1)} s`],
+    ]),
+  );
+}

@@ -27,10 +27,22 @@ export function hostOptions(hostRequired = false): OptionSpec[] {
     { flags: '--identity <file>', description: 'SSH private key file (ssh -i)' },
     {
       flags: '--stack <name>',
-      description: 'the stack: its record is .citystream/stacks/<name>.json',
+      description:
+        'the stack: its records are .citystream/stacks/<name>.json (--host) and <name>.aws.json (AWS)',
       default: 'default',
     },
   ];
+}
+
+/** Refuses flags that belong to the other mode: `names` maps each flag's key to its flag text. */
+export function refuseFlags(flags: object, names: Record<string, string>, mode: string): void {
+  const given = Object.entries(names)
+    .filter(([key]) => (flags as Record<string, unknown>)[key] !== undefined)
+    .map(([, flag]) => flag);
+  if (given.length > 0)
+    throw new UserError(`${given.join(', ')}: only ${mode}`, {
+      hint: 'deploy, status and teardown work on AWS without --host, on a host of yours with --host',
+    });
 }
 
 /** USER@ADDRESS (user defaults to root) → a target; undefined without --host. */

@@ -1,10 +1,13 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { knownHostsPath, readStackRecord, recordPath } from '../stack-record.js';
 
 /**
- * The local record of a stack (`.citystream/stacks/<name>.json`) and its private key (`<name>.pem`),
- * both mode 0600. The record holds ids, addresses and the pinned host key: nothing secret. It is a
- * convenience: status and teardown find the stack by tag without it.
+ * The local record of a stack on AWS (`.citystream/stacks/<name>.aws.json`) and its private key
+ * (`<name>.pem`), both mode 0600. The record holds ids, addresses and the pinned host key: nothing
+ * secret. It is a convenience: status and teardown find the stack by tag without it. Beside it, the
+ * --host deploy that installs the services keeps its own record, `<name>.json` and `<name>.known_hosts`
+ * (src/deploy/stack-record.ts); the two never share a file.
  */
 
 export interface StackRecord {
@@ -26,13 +29,18 @@ export interface StackRecord {
 
 export interface StackFiles {
   dir: string;
+  stack: string;
   record: string;
   key: string;
 }
 
+export function awsRecordPath(dir: string, stack: string): string {
+  return path.join(dir, `${stack}.aws.json`);
+}
+
 export function stackFiles(cwd: string, dataDir: string, stack: string): StackFiles {
   const dir = path.resolve(cwd, dataDir, 'stacks');
-  return { dir, record: path.join(dir, `${stack}.json`), key: path.join(dir, `${stack}.pem`) };
+  return { dir, stack, record: awsRecordPath(dir, stack), key: path.join(dir, `${stack}.pem`) };
 }
 
 export async function readRecord(files: StackFiles): Promise<StackRecord | undefined> {
@@ -68,9 +76,18 @@ export async function hasKey(files: StackFiles): Promise<boolean> {
   }
 }
 
+/**
+ * Removes the record and the key; and the --host deploy's record and known_hosts of the same stack when
+ * they are the instance's (they name this stack's key file): without the instance they point nowhere.
+ */
 export async function removeLocal(files: StackFiles): Promise<string[]> {
+  const hostRecord = await readStackRecord(files.dir, files.stack).catch(() => undefined);
+  const hostFiles =
+    hostRecord?.identityFile === files.key
+      ? [recordPath(files.dir, files.stack), knownHostsPath(files.dir, files.stack)]
+      : [];
   const removed: string[] = [];
-  for (const f of [files.record, files.key]) {
+  for (const f of [files.record, files.key, ...hostFiles]) {
     try {
       await readFile(f);
       await rm(f);

@@ -5,7 +5,7 @@ import {
   type AwsClients,
 } from '../../clients/aws.js';
 import type { Config } from '../../config/settings.js';
-import { UserError } from '../../errors.js';
+import { ExpectedError, UserError } from '../../errors.js';
 import { applyPlan, hostTarget, type ApplyResult } from './apply.js';
 import { estimateCost, type CostEstimate } from './cost.js';
 import { discoverStack, listStacks, type FoundStack } from './discover.js';
@@ -87,7 +87,8 @@ export interface DeployOutcome {
   applied?: ApplyResult;
 }
 
-export const DEFAULT_STACK = 'main';
+/** The same default as the --host deploy's. */
+export const DEFAULT_STACK = 'default';
 export const DEFAULT_RATE = 5;
 
 async function withClients<T>(envt: AwsEnvironment, use: (c: AwsClients) => Promise<T>): Promise<T> {
@@ -233,10 +234,16 @@ export async function stackStatus(envt: AwsEnvironment, flags: { stack?: string 
         ? record.hostKey
         : await consoleHostKey(clients, instance.id, instance.detail);
     if (!hostKey) return { ...base, servicesNote: 'the host key is not on the console output yet' };
-    const services = await envt.hostDeployer.status(hostTarget(stack, instance.detail, hostKey, files), {
-      signal: envt.signal,
-    });
-    return { ...base, services };
+    try {
+      const services = await envt.hostDeployer.status(hostTarget(stack, instance.detail, hostKey, files), {
+        signal: envt.signal,
+      });
+      return { ...base, services };
+    } catch (err) {
+      // The resources are the answer; a host that does not answer (yet) is a note, not a failure.
+      if (!(err instanceof ExpectedError)) throw err;
+      return { ...base, servicesNote: err.message };
+    }
   });
 }
 

@@ -41,6 +41,7 @@ export function renderUnit(
     user: layout.user,
     env_file: layout.envFile,
     data_dir: layout.dataDir,
+    exec_prefix: options.execPrefix === '' ? '' : `${options.execPrefix} `,
     node,
     current: layout.current,
     config_file: layout.configFile,

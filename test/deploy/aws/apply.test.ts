@@ -21,9 +21,8 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deployAws } from '../../../src/commands/deploy-aws.js';
 import { AwsModel } from './support/aws-model.js';
-import { recordingHostDeployer, runHandler, tempDir } from './support/harness.js';
+import { deploy as deployCommand, recordingHostDeployer, runHandler, tempDir } from './support/harness.js';
 
 const TAGS = [
   { Key: 'citystream:stack', Value: 'demo' },
@@ -43,7 +42,7 @@ afterEach(() => model.restore());
 
 const deploy = (extra: Record<string, unknown> = {}) =>
   runHandler(
-    deployAws,
+    deployCommand,
     { stack: 'demo', allowCidr: CIDR, yes: true, instanceType: 't3.small', rate: 5, ...extra },
     { cwd, overrides: { hostDeployer: host } },
   );
@@ -176,8 +175,8 @@ describe('deploy on AWS: the calls', () => {
     // Key and record: 0600, and the record holds no secret.
     const files = path.join(cwd, '.citystream/stacks');
     expect((await stat(path.join(files, 'demo.pem'))).mode & 0o777).toBe(0o600);
-    expect((await stat(path.join(files, 'demo.json'))).mode & 0o777).toBe(0o600);
-    const record = await readFile(path.join(files, 'demo.json'), 'utf8');
+    expect((await stat(path.join(files, 'demo.aws.json'))).mode & 0o777).toBe(0o600);
+    const record = await readFile(path.join(files, 'demo.aws.json'), 'utf8');
     expect(record).not.toContain('token-from-test');
     expect(record).not.toContain('PRIVATE KEY');
     expect(JSON.parse(record)).toMatchObject({ stack: 'demo', allowCidr: CIDR, keyName: 'citystream-demo' });

@@ -21,7 +21,6 @@ afterEach(() => model.restore());
 const dryRun = async (...extra: string[]) =>
   runCli(
     [
-      'aws-deploy',
       'deploy',
       '--stack',
       'demo',
@@ -131,17 +130,7 @@ describe('deploy --dry-run', () => {
 
   it('says when a region has no prices in the table', async () => {
     const r = await runCli(
-      [
-        'aws-deploy',
-        'deploy',
-        '--stack',
-        'demo',
-        '--region',
-        'ap-south-2',
-        '--allow-cidr',
-        '203.0.113.7/32',
-        '--dry-run',
-      ],
+      ['deploy', '--stack', 'demo', '--region', 'ap-south-2', '--allow-cidr', '203.0.113.7/32', '--dry-run'],
       { cwd: await tempDir() },
     );
     expect(r.code).toBe(0);

@@ -16,10 +16,9 @@ beforeEach(() => {
 afterEach(() => model.restore());
 
 async function deploy(...extra: string[]) {
-  const r = await runCli(
-    ['aws-deploy', 'deploy', '--stack', 'demo', '--allow-cidr', '203.0.113.7/32', '--yes', ...extra],
-    { cwd: await tempDir() },
-  );
+  const r = await runCli(['deploy', '--stack', 'demo', '--allow-cidr', '203.0.113.7/32', '--yes', ...extra], {
+    cwd: await tempDir(),
+  });
   return {
     ...r,
     lines: r.stderr
@@ -152,7 +151,7 @@ describe('deploy on AWS: errors', () => {
   });
 
   it('refuses 0.0.0.0/0 without --allow-any', async () => {
-    const r = await runCli(['aws-deploy', 'deploy', '--allow-cidr', '0.0.0.0/0', '--dry-run'], {
+    const r = await runCli(['deploy', '--allow-cidr', '0.0.0.0/0', '--dry-run'], {
       cwd: await tempDir(),
     });
     expectOneLine(
@@ -160,10 +159,9 @@ describe('deploy on AWS: errors', () => {
       2,
       /^Error: --allow-cidr 0\.0\.0\.0\/0 would open SSH and the API to the whole internet — give your own address/,
     );
-    const ok = await runCli(
-      ['aws-deploy', 'deploy', '--allow-cidr', '0.0.0.0/0', '--allow-any', '--dry-run', '--json'],
-      { cwd: await tempDir() },
-    );
+    const ok = await runCli(['deploy', '--allow-cidr', '0.0.0.0/0', '--allow-any', '--dry-run', '--json'], {
+      cwd: await tempDir(),
+    });
     expect(ok.code).toBe(0);
     expect(
       JSON.parse(ok.stdout).plan.find((a: { resource: string }) => a.resource === 'security-group').detail,

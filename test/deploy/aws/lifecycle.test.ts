@@ -7,9 +7,15 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployAws, statusAws, teardownAws } from '../../../src/commands/deploy-aws.js';
 import { AwsModel, HOST_KEY } from './support/aws-model.js';
-import { recordingHostDeployer, runHandler, tempDir } from './support/harness.js';
+import {
+  deploy as deployCommand,
+  status as statusCommand,
+  teardown as teardownCommand,
+  recordingHostDeployer,
+  runHandler,
+  tempDir,
+} from './support/harness.js';
 
 let model: AwsModel | undefined;
 afterEach(() => model?.restore());
@@ -22,7 +28,7 @@ describe('AWS stack lifecycle (in-memory model)', () => {
     const overrides = { hostDeployer: host, findAddress: async () => '203.0.113.7' };
 
     const deployed = await runHandler(
-      deployAws,
+      deployCommand,
       { stack: 'demo', yes: true, instanceType: 't3.small', rate: 5 },
       { cwd, overrides },
     );
@@ -46,7 +52,7 @@ describe('AWS stack lifecycle (in-memory model)', () => {
     expect(JSON.stringify(target)).not.toContain('token-from-test');
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
 
-    const status = await runHandler(statusAws, { stack: 'demo' }, { cwd, overrides, json: true });
+    const status = await runHandler(statusCommand, { stack: 'demo' }, { cwd, overrides, json: true });
     const doc = JSON.parse(status.stdout) as {
       found: { resources: Array<{ kind: string; state?: string }> };
       services: Array<{ name: string }>;
@@ -72,14 +78,14 @@ describe('AWS stack lifecycle (in-memory model)', () => {
     ]);
     expect(host.statuses[0]!.hostKey).toBe(target.hostKey);
 
-    const torn = await runHandler(teardownAws, { stack: 'demo', yes: true }, { cwd, overrides });
+    const torn = await runHandler(teardownCommand, { stack: 'demo', yes: true }, { cwd, overrides });
     expect(torn.stdout).toContain('stack demo torn down');
     expect(torn.stderr).toMatch(/deleted instance/);
     expect(model.taggedResources()).toEqual([]);
     expect(model.tables.size + model.secrets.size + model.roles.size + model.profiles.size).toBe(0);
     await expect(stat(keyFile)).rejects.toThrow(/ENOENT/);
 
-    const again = await runHandler(teardownAws, { stack: 'demo', yes: true }, { cwd, overrides });
+    const again = await runHandler(teardownCommand, { stack: 'demo', yes: true }, { cwd, overrides });
     expect(again.stdout.trim()).toBe('nothing is left of stack demo in us-east-2');
   });
 });

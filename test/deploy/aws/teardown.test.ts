@@ -6,9 +6,14 @@
 import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deployAws, teardownAws } from '../../../src/commands/deploy-aws.js';
 import { AwsModel } from './support/aws-model.js';
-import { recordingHostDeployer, runHandler, tempDir } from './support/harness.js';
+import {
+  deploy as deployCommand,
+  teardown as teardownCommand,
+  recordingHostDeployer,
+  runHandler,
+  tempDir,
+} from './support/harness.js';
 
 let model: AwsModel;
 beforeEach(() => {
@@ -19,7 +24,7 @@ afterEach(() => model.restore());
 const overrides = { hostDeployer: recordingHostDeployer() };
 async function deployed(stack = 'demo'): Promise<void> {
   await runHandler(
-    deployAws,
+    deployCommand,
     { stack, allowCidr: '203.0.113.7/32', yes: true, instanceType: 't3.small', rate: 1 },
     { cwd: await tempDir(), overrides },
   );
@@ -32,8 +37,8 @@ describe('teardown on AWS', () => {
   it('with no local record, finds everything by tag and deletes it in order, retrying DependencyViolation', async () => {
     await deployed();
     model.log.length = 0;
-    const cwd = await tempDir(); // another machine: no .citystream/stacks/demo.json, no key
-    const out = await runHandler(teardownAws, { stack: 'demo', yes: true }, { cwd, overrides });
+    const cwd = await tempDir(); // another machine: no .citystream/stacks/demo.aws.json, no key
+    const out = await runHandler(teardownCommand, { stack: 'demo', yes: true }, { cwd, overrides });
     const deletes = model.log.filter((c) => DELETES.test(c));
     expect(deletes).toEqual([
       'EC2.TerminateInstances',
@@ -69,7 +74,7 @@ describe('teardown on AWS', () => {
     expect(out.stderr).toMatch(/deleted table citystream-demo-rollups/);
     expect(out.stdout).toContain('stack demo torn down');
 
-    const again = await runHandler(teardownAws, { stack: 'demo', yes: true }, { cwd, overrides });
+    const again = await runHandler(teardownCommand, { stack: 'demo', yes: true }, { cwd, overrides });
     expect(again.stdout.trim()).toBe('nothing is left of stack demo in us-east-2');
   });
 
@@ -77,7 +82,7 @@ describe('teardown on AWS', () => {
     await deployed();
     const cwd = await tempDir();
     const dry = await runHandler(
-      teardownAws,
+      teardownCommand,
       { stack: 'demo', dryRun: true, keepData: true },
       { cwd, overrides, json: true },
     );
@@ -97,7 +102,7 @@ describe('teardown on AWS', () => {
     ]);
     expect(model.taggedResources('demo')).toHaveLength(11);
     const out = await runHandler(
-      teardownAws,
+      teardownCommand,
       { stack: 'demo', yes: true, keepData: true },
       { cwd, overrides },
     );
@@ -113,7 +118,7 @@ describe('teardown on AWS', () => {
     await deployed('alpha');
     await deployed('beta');
     const out = await runHandler(
-      teardownAws,
+      teardownCommand,
       { allStacks: true, dryRun: true },
       { cwd: await tempDir(), overrides, json: true },
     );
@@ -128,7 +133,7 @@ describe('teardown on AWS', () => {
   it('refuses without --yes when nobody can be asked', async () => {
     await deployed();
     await expect(
-      runHandler(teardownAws, { stack: 'demo' }, { cwd: await tempDir(), overrides }),
+      runHandler(teardownCommand, { stack: 'demo' }, { cwd: await tempDir(), overrides }),
     ).rejects.toThrow(/refusing to do this without confirmation/);
     expect(model.taggedResources('demo')).toHaveLength(11);
   });
