@@ -338,7 +338,7 @@ function brokenPackage(cwd: string): string {
   mkdirSync(dir, { recursive: true });
   const root = path.resolve(import.meta.dirname, '../..');
   const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--pack-destination', dir, '--json', '--silent'], {
+    execFileSync('npm', ['pack', '--pack-destination', dir, '--json', '--silent', '--ignore-scripts'], {
       cwd: root,
       encoding: 'utf8',
     }),
