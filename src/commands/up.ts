@@ -1,3 +1,4 @@
+import { isGiven } from '../config/resolve-config.js';
 import { resolve } from 'node:path';
 import type { Processor } from '../processor/processor.js';
 import type { Context } from './context.js';
@@ -14,10 +15,6 @@ interface UpFlags {
   console: boolean;
   pgPort: number;
 }
-
-/** A setting the user gave (flag, environment or config file), as opposed to its default or derived value. */
-const given = (source: string | undefined): boolean =>
-  source === 'flag' || source === 'env' || source === 'file';
 
 export const upCommand = defineCommand<UpFlags>({
   name: 'up',
@@ -73,8 +70,8 @@ export const upCommand = defineCommand<UpFlags>({
         import('../processor/start-processor.js'),
         clickstream ? import('../events/clickstream/topics.js') : undefined,
       ]);
-    const existingKafka = given(ctx.sources.brokers);
-    const existingDynamo = given(ctx.sources.endpoint);
+    const existingKafka = isGiven(ctx.sources.brokers);
+    const existingDynamo = isGiven(ctx.sources.endpoint);
     let processor: Processor | undefined;
     const failed = (what: string) => (err: unknown) =>
       ctx.out.warn(`${what} stopped: ${err instanceof Error ? err.message : String(err)}`);

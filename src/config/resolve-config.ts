@@ -72,6 +72,11 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   return { values: config, sources, file: inputs.file?.path };
 }
 
+/** A value the user gave (flag, environment or config file), as opposed to a default or a derived one. */
+export function isGiven(source: ConfigSource | undefined): boolean {
+  return source === 'flag' || source === 'env' || source === 'file';
+}
+
 /** Parses one raw value; returns an error message instead of throwing so all errors can be gathered. */
 export function parseSetting(def: SettingDefinition, raw: unknown): { value: unknown } | string {
   switch (def.type) {

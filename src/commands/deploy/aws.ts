@@ -1,3 +1,4 @@
+import { isGiven } from '../../config/resolve-config.js';
 import type { AwsEnvironment, DeployFlags, TeardownFlags } from '../../deploy/aws/stack.js';
 import { UserError } from '../../errors.js';
 import { renderTable } from '../../ui/table.js';
@@ -22,7 +23,7 @@ async function environment(ctx: Context, overrides: AwsOverrides): Promise<AwsEn
     (await import('../../deploy/aws/ssh-host-deployer.js')).sshHostDeployer(await deployIO(ctx));
   return {
     config: ctx.config,
-    brokersGiven: source !== undefined && source !== 'default',
+    brokersGiven: isGiven(source),
     env: ctx.io.env,
     cwd: ctx.io.cwd,
     signal: ctx.signal,

@@ -1,3 +1,4 @@
+import { isGiven } from '../../config/resolve-config.js';
 import type { HostTarget } from '../../deploy/options.js';
 import { UserError } from '../../errors.js';
 import { renderPairs } from '../../ui/table.js';
@@ -58,7 +59,7 @@ export async function runDeploy(
   const target = parseHostFlags(flags, ctx.io.cwd);
   if (target) return deployHost(ctx, flags, target);
   refuseFlags(flags, HOST_ONLY, 'with --host');
-  const brokersGiven = ctx.sources.brokers !== undefined && ctx.sources.brokers !== 'default';
+  const brokersGiven = isGiven(ctx.sources.brokers);
   if (flags.kafka === 'external' && !brokersGiven)
     throw new UserError('--kafka external needs --brokers', {
       hint: 'e.g. --brokers b-1.msk.example:9092, or --kafka embedded|apache to run Kafka on the instance',
@@ -178,7 +179,7 @@ async function deployHost(ctx: Context, flags: DeployCommandFlags, target: HostT
     });
   const { deployToHost, checkIdentityFile } = await import('../../deploy/deploy.js');
   if (target.identityFile) await checkIdentityFile(target.identityFile);
-  const brokersGiven = ctx.sources.brokers !== 'default';
+  const brokersGiven = isGiven(ctx.sources.brokers);
   const kafka = flags.kafka ?? (brokersGiven ? 'external' : 'embedded');
   const result = await deployToHost(
     target,

@@ -1,4 +1,4 @@
-import type { ConfigSource } from '../../config/resolve-config.js';
+import { isGiven, type ConfigSource } from '../../config/resolve-config.js';
 import type { Config } from '../../config/settings.js';
 
 /**
@@ -15,7 +15,7 @@ export const CLICKSTREAM_DEFAULTS = {
 export const CLICKSTREAM_WINDOW_MINUTES = 1;
 
 export function clickstreamConfig(config: Config, sources: Record<string, ConfigSource>): Config {
-  const isDefault = (key: string) => sources[key] === undefined || sources[key] === 'default';
+  const isDefault = (key: string) => !isGiven(sources[key]);
   const pick = <K extends keyof typeof CLICKSTREAM_DEFAULTS>(key: K) =>
     isDefault(key) ? CLICKSTREAM_DEFAULTS[key] : config[key];
   return {
