@@ -36,7 +36,8 @@ export const MAX_SOURCE_LENGTH = 256;
 /** The reason the processor gives an event that arrived after its window was final. */
 export const LATE_REASON = 'late';
 
-class Rejection {
+/** Why a value is refused: thrown by the validators, turned into a ParseResult's reason. */
+export class Rejection {
   constructor(readonly reason: string) {}
 }
 
@@ -44,7 +45,20 @@ export function parseEvent(
   value: Buffer | string | null | undefined,
   options: ParseOptions = {},
 ): ParseResult {
-  const maxBytes = options.maxBytes ?? MAX_EVENT_BYTES;
+  return parseJsonMessage(value, options.maxBytes ?? MAX_EVENT_BYTES, (parsed) =>
+    validateEvent(parsed, options),
+  );
+}
+
+/**
+ * The checks every workload's messages share, before its own validation: present, not over `maxBytes`,
+ * not blank, JSON. A Rejection thrown by `validate` becomes the result's reason; anything else is a bug.
+ */
+export function parseJsonMessage<T>(
+  value: Buffer | string | null | undefined,
+  maxBytes: number,
+  validate: (parsed: unknown) => T,
+): { ok: true; event: T } | { ok: false; reason: string } {
   if (value === null || value === undefined) return { ok: false, reason: 'empty_value' };
   const size = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
   if (size > maxBytes) return { ok: false, reason: 'oversize' };
@@ -57,7 +71,7 @@ export function parseEvent(
     return { ok: false, reason: 'invalid_json' };
   }
   try {
-    return { ok: true, event: validateEvent(parsed, options) };
+    return { ok: true, event: validate(parsed) };
   } catch (err) {
     if (err instanceof Rejection) return { ok: false, reason: err.reason };
     throw err;

@@ -1,4 +1,11 @@
-import { parseTimestamp, MAX_EVENT_BYTES, MAX_FUTURE_MS, MAX_ID_LENGTH } from '../event-schema.js';
+import {
+  parseJsonMessage,
+  parseTimestamp,
+  Rejection,
+  MAX_EVENT_BYTES,
+  MAX_FUTURE_MS,
+  MAX_ID_LENGTH,
+} from '../event-schema.js';
 import {
   CLICK_EVENT_TYPES,
   DEVICES,
@@ -26,31 +33,13 @@ const NEEDS_PRODUCT: readonly ClickEventType[] = ['ADD_TO_CART', 'REMOVE_FROM_CA
 const NEEDS_PRICE: readonly ClickEventType[] = ['ADD_TO_CART', 'REMOVE_FROM_CART', 'CHECKOUT', 'PURCHASE'];
 export const MAX_PRICE = 10_000_000;
 
-class Rejection {
-  constructor(readonly reason: string) {}
-}
-
 export function parseClickEvent(
   value: Buffer | string | null | undefined,
   options: ClickParseOptions = {},
 ): ClickParseResult {
-  if (value === null || value === undefined) return { ok: false, reason: 'empty_value' };
-  const size = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
-  if (size > (options.maxBytes ?? MAX_EVENT_BYTES)) return { ok: false, reason: 'oversize' };
-  const text = typeof value === 'string' ? value : value.toString('utf8');
-  if (text.trim() === '') return { ok: false, reason: 'empty_value' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'invalid_json' };
-  }
-  try {
-    return { ok: true, event: validateClickEvent(parsed, options) };
-  } catch (err) {
-    if (err instanceof Rejection) return { ok: false, reason: err.reason };
-    throw err;
-  }
+  return parseJsonMessage(value, options.maxBytes ?? MAX_EVENT_BYTES, (parsed) =>
+    validateClickEvent(parsed, options),
+  );
 }
 
 export function validateClickEvent(input: unknown, options: ClickParseOptions = {}): ClickEvent {
