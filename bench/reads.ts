@@ -2,6 +2,9 @@
  * Read throughput of the REST API on the embedded stack: load a data set through the pipeline's own
  * writers into the embedded DynamoDB (dynalite, as `citystream up` runs it), then drive each endpoint with
  * 32 concurrent keep-alive HTTP clients on loopback (autocannon) and report requests/s and latency.
+ * Each list endpoint is driven twice: every connection asking for the same document (the API shares a
+ * read in flight among identical requests), and each connection asking for a document of its own (a
+ * different `limit`), where no read is shared and every request pays for its own Queries.
  * Two data sets, equal at the head and differing only in how many days of history sit behind it:
  * the last `headHours` at `headRate` events/s, then `historyRate` events/s back to `days` days ago.
  * With `--before DIR` (a checkout of an earlier src/ under DIR), the same endpoints are driven against
@@ -83,6 +86,8 @@ interface Row {
   days: number;
   version: string;
   endpoint: string;
+  /** `one URL`: every connection asks for the same document; `N distinct`: each for its own. */
+  queries: string;
   rps: number;
   p50: number;
   p99: number;
@@ -91,11 +96,35 @@ interface Row {
 
 type StartApi = (typeof import('../src/api/index.js'))['startApi'];
 
-/** autocannon in its own process, so the load generator does not share the API's event loop. */
-async function drive(url: string): Promise<Omit<Row, 'days' | 'version' | 'endpoint'>> {
-  const bin = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
-  const argv = [bin, '-c', String(CONNECTIONS), '-d', String(DURATION), '-p', '1', '-j', url];
-  const { stdout } = await run(process.execPath, argv);
+/** Endpoints whose documents differ by `limit`: driven a second time with a distinct query per connection. */
+const LISTS = new Set([
+  '/aggregations',
+  '/aggregations?city=NYC',
+  '/events/NYC?limit=20',
+  '/alerts?city=Chicago&hours=24',
+  '/alerts?hours=24',
+]);
+
+/** `connections` variants of a list endpoint, each asking for a different page size (20, 21, …). */
+function distinctPaths(endpoint: string): string[] {
+  const [path, query = ''] = endpoint.split('?');
+  return Array.from({ length: CONNECTIONS }, (_, i) => {
+    const params = new URLSearchParams(query);
+    params.set('limit', String(20 + i));
+    return `/api/v1${path}?${params.toString()}`;
+  });
+}
+
+/** The load generator (bench/read-load.ts) in its own process, so it does not share the API's event loop. */
+async function drive(
+  origin: string,
+  paths: string[],
+): Promise<Omit<Row, 'days' | 'version' | 'endpoint' | 'queries'>> {
+  const script = fileURLToPath(new URL('./read-load.ts', import.meta.url));
+  const spec = { origin, paths, connections: CONNECTIONS, duration: DURATION };
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const result = JSON.parse(stdout) as {
     requests: { average: number };
     latency: { p50: number; p99: number };
@@ -122,11 +151,19 @@ async function measure(
   const rows: Row[] = [];
   try {
     for (const endpoint of ENDPOINTS) {
-      const res = await fetch(`${api.url}/api/v1${endpoint}`);
-      if (res.status !== 200) throw new Error(`${version} ${endpoint}: ${res.status} ${await res.text()}`);
-      rows.push({ days, version, endpoint, ...(await drive(`${api.url}/api/v1${endpoint}`)) });
-      const r = rows.at(-1)!;
-      console.error(`${days}d ${version} ${endpoint}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms`);
+      const variants: Array<[Row['queries'], string[]]> = [['one URL', [`/api/v1${endpoint}`]]];
+      if (LISTS.has(endpoint)) variants.push([`${CONNECTIONS} distinct`, distinctPaths(endpoint)]);
+      for (const [queries, paths] of variants) {
+        for (const path of new Set([paths[0]!, paths.at(-1)!])) {
+          const res = await fetch(`${api.url}${path}`);
+          if (res.status !== 200) throw new Error(`${version} ${path}: ${res.status} ${await res.text()}`);
+        }
+        rows.push({ days, version, endpoint, queries, ...(await drive(api.url, paths)) });
+        const r = rows.at(-1)!;
+        console.error(
+          `${days}d ${version} ${endpoint} (${queries}): ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms`,
+        );
+      }
     }
   } finally {
     await api.close();
@@ -185,18 +222,18 @@ const header = [
   `### Reads (bench/reads.ts), ${new Date().toISOString().slice(0, 16)}Z`,
   '',
   `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, embedded DynamoDB ` +
-    `(dynalite) in the same process as the API; ${CONNECTIONS} keep-alive connections, ${DURATION} s per ` +
+    `(dynalite) in its own process, as \`up\` runs it; ${CONNECTIONS} keep-alive connections, ${DURATION} s per ` +
     `endpoint; data: the last ${HEAD_HOURS} h at ${HEAD_RATE} events/s, then ${HISTORY_RATE} events/s back ` +
     `to ${DAYS.join(' or ')} days. Load average at the end: ${load} (shared machine).`,
   '',
-  '| history | endpoint | version | req/s | p50 ms | p99 ms | non-2xx |',
-  '| ------: | -------- | ------- | ----: | -----: | -----: | ------: |',
+  '| history | endpoint | queries | version | req/s | p50 ms | p99 ms | non-2xx |',
+  '| ------: | -------- | ------- | ------- | ----: | -----: | -----: | ------: |',
 ];
 const lines = [
   ...header,
   ...rows.map(
     (r) =>
-      `| ${r.days} d | \`${r.endpoint}\` | ${r.version} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} |`,
+      `| ${r.days} d | \`${r.endpoint}\` | ${r.queries} | ${r.version} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} |`,
   ),
 ];
 console.log(lines.join('\n'));

@@ -19,5 +19,11 @@ export function apiMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers: [registry],
     }),
+    sharedReads: new Counter({
+      name: 'citystream_api_shared_reads_total',
+      help: 'Requests answered by a read that another request started (in flight, or within the route freshness bound), by route',
+      labelNames: ['route'],
+      registers: [registry],
+    }),
   };
 }

@@ -1,27 +1,40 @@
 /**
- * A short-lived cache of documents by key, with concurrent requests for the same key sharing one read
- * (single flight). A document is served for at most `ttlMs` after its read began, so what a client sees
- * is never older than that. Failed reads are not kept. Bounded: past `maxEntries` it starts afresh.
+ * Shared reads of documents by key. Concurrent requests for the same key share one read (single
+ * flight): a request that arrives while a read for its key is under way gets that read's document, so
+ * with `ttlMs` 0 a document is never older than the read it came from. With `ttlMs` > 0 a document is
+ * also served for up to `ttlMs` after its read began, so what a client sees is never older than that.
+ * Failed reads are not kept. Bounded: past `maxEntries` it starts afresh.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly entries = new Map<string, { at: number; pending: boolean; value: Promise<unknown> }>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
     private readonly maxEntries = 1000,
+    /** Called for every request answered by another request's read. */
+    private readonly onShared: () => void = () => {},
   ) {}
 
   get(key: string, read: () => Promise<unknown>): Promise<unknown> {
     const at = this.now();
     const hit = this.entries.get(key);
-    if (hit && at - hit.at < this.ttlMs) return hit.value;
+    if (hit && (hit.pending || at - hit.at < this.ttlMs)) {
+      this.onShared();
+      return hit.value;
+    }
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     const value = read();
-    this.entries.set(key, { at, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
+    const entry = { at, pending: true, value };
+    this.entries.set(key, entry);
+    const settle = (keep: boolean) => {
+      entry.pending = false;
+      if (!keep && this.entries.get(key) === entry) this.entries.delete(key);
+    };
+    value.then(
+      () => settle(this.ttlMs > 0),
+      () => settle(false),
+    );
     return value;
   }
 }

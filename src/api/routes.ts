@@ -31,10 +31,13 @@ export interface RouteSpec {
   /** Name of the response schema in SCHEMAS. */
   response: SchemaName;
   /**
-   * Serve the document from a cache for up to this many ms (rollup-backed documents, whose reads sum
-   * many items); the bound is documented in docs/api.md. Absent: every request reads.
+   * Serve the document from a cache for up to this many ms after its read began (rollup-backed
+   * documents, whose reads sum many items); the bound is documented in docs/api.md. Absent: identical
+   * requests share only a read in flight, so a document is never older than the read it came from.
    */
   cacheMs?: number;
+  /** Every request reads on its own, shared with none (health: a probe must see the store now). */
+  unshared?: true;
   /** Gets validated values; returns the document to send. */
   handler(read: ReadContext, values: Record<string, unknown>): Promise<unknown>;
 }
@@ -51,6 +54,7 @@ export const ROUTES: RouteSpec[] = [
     summary: 'Is the API up and DynamoDB reachable? (one DescribeTable; 503 when not)',
     parameters: [],
     response: 'Health',
+    unshared: true,
     async handler(read) {
       await read.client.send(new DescribeTableCommand({ TableName: read.tables.rawEvents }), {
         abortSignal: read.signal,

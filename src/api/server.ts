@@ -132,7 +132,15 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   app.addHook('onClose', async () => detach());
   const routes = [...ROUTES, ...liveRoutes(hub, options.probes ?? [], clock)];
   for (const route of routes) {
-    const cache = route.cacheMs ? new ResponseCache(route.cacheMs, () => clock().getTime()) : undefined;
+    const shared = metrics.sharedReads.labels({ route: API_PREFIX + route.path });
+    const cache = route.unshared
+      ? undefined
+      : new ResponseCache(
+          route.cacheMs ?? 0,
+          () => clock().getTime(),
+          1000,
+          () => shared.inc(),
+        );
     app.get(
       API_PREFIX + route.path,
       { schema: { response: { 200: SCHEMAS[route.response] } } },

@@ -99,6 +99,14 @@ describe('DynamoDB error translation', () => {
     client.destroy();
   });
 
+  it('leaves out the SDK logger middleware, which walks every response for a logger citystream never sets', () => {
+    const client = createDynamoClient(local);
+    const names = client.middlewareStack.identify();
+    expect(names.some((n) => n.startsWith('citystreamErrorTranslation'))).toBe(true);
+    expect(names.some((n) => n.startsWith('loggerMiddleware'))).toBe(false);
+    client.destroy();
+  });
+
   it('builds an aws client for the region and profile', async () => {
     const client = createDynamoClient({ ...aws, profile: 'ops' });
     expect(await client.config.region()).toBe('eu-west-1');
