@@ -7,6 +7,7 @@ import {
   type Severity,
 } from './event.js';
 import { serializeEvent } from './event-schema.js';
+import { isEnvelopeKind, malformedEnvelope, type EnvelopeKind, type MalformedMessage } from './malformed.js';
 import { Prng } from './prng.js';
 
 /**
@@ -172,68 +173,58 @@ export class EventGenerator {
 
   private corrupt(event: CityEvent): GeneratedMessage {
     const kind = this.rng.pick(this.invalidKinds);
-    const fields: Record<string, unknown> = JSON.parse(serializeEvent(event));
-    let value: string;
-    let reason: string;
-    switch (kind) {
-      case 'truncated_json': {
-        const text = serializeEvent(event);
-        value = text.slice(0, 1 + this.rng.int(text.length - 2));
-        reason = 'invalid_json';
-        break;
-      }
-      case 'not_json':
-        value = `city=${event.city};type=${event.event_type};severity=${event.severity}`;
-        reason = 'invalid_json';
-        break;
-      case 'not_an_object':
-        value = JSON.stringify([fields]);
-        reason = 'not_an_object';
-        break;
-      case 'missing_field': {
-        const field = this.rng.pick(REQUIRED_FIELDS);
-        delete fields[field];
-        value = JSON.stringify(fields);
-        reason = `missing_field:${field}`;
-        break;
-      }
-      case 'bad_type':
-        fields.severity = 1 + this.rng.int(4);
-        value = JSON.stringify(fields);
-        reason = 'bad_type:severity';
-        break;
-      case 'unknown_event_type':
-        value = JSON.stringify({ ...fields, event_type: this.rng.pick(['parade', 'TRAFFIC', 'earthquake']) });
-        reason = 'unknown_event_type';
-        break;
-      case 'unknown_severity':
-        value = JSON.stringify({ ...fields, severity: this.rng.pick(['extreme', 'HIGH', 'minor']) });
-        reason = 'unknown_severity';
-        break;
-      case 'bad_timestamp':
-        value = JSON.stringify({
-          ...fields,
-          timestamp: this.rng.pick(['yesterday', '2026-13-45T00:00:00Z', '']),
-        });
-        reason = 'bad_timestamp';
-        break;
-      case 'timestamp_in_future': {
-        // Far enough ahead to be "in the future" whatever clock the stream was made with.
-        const year = 2900 + this.rng.int(99);
-        value = JSON.stringify({ ...fields, timestamp: `${year}${event.timestamp.slice(4)}` });
-        reason = 'timestamp_in_future';
-        break;
-      }
-      case 'oversize':
-        value = JSON.stringify({ ...fields, description: 'x'.repeat(OVERSIZE_BYTES) });
-        reason = 'oversize';
-        break;
-      case 'bad_location':
-        value = JSON.stringify({ ...fields, location: { lat: 91 + this.rng.int(90), lon: 0 } });
-        reason = 'bad_location';
-        break;
-    }
+    const text = serializeEvent(event);
+    const { value, reason } = isEnvelopeKind(kind)
+      ? malformedEnvelope(
+          kind,
+          {
+            text,
+            timestamp: event.timestamp,
+            required: REQUIRED_FIELDS,
+            notJson: `city=${event.city};type=${event.event_type};severity=${event.severity}`,
+            badTimestamps: ['yesterday', '2026-13-45T00:00:00Z', ''],
+          },
+          this.rng,
+        )
+      : this.malformedField(kind, JSON.parse(text) as Record<string, unknown>);
     return { key: event.city, value, kind: 'invalid', event, expectedReason: reason, invalidKind: kind };
+  }
+
+  /** The malformed cases of the city schema's own fields. */
+  private malformedField(
+    kind: Exclude<InvalidKind, EnvelopeKind>,
+    fields: Record<string, unknown>,
+  ): MalformedMessage {
+    switch (kind) {
+      case 'bad_type':
+        return {
+          value: JSON.stringify({ ...fields, severity: 1 + this.rng.int(4) }),
+          reason: 'bad_type:severity',
+        };
+      case 'unknown_event_type':
+        return {
+          value: JSON.stringify({
+            ...fields,
+            event_type: this.rng.pick(['parade', 'TRAFFIC', 'earthquake']),
+          }),
+          reason: 'unknown_event_type',
+        };
+      case 'unknown_severity':
+        return {
+          value: JSON.stringify({ ...fields, severity: this.rng.pick(['extreme', 'HIGH', 'minor']) }),
+          reason: 'unknown_severity',
+        };
+      case 'oversize':
+        return {
+          value: JSON.stringify({ ...fields, description: 'x'.repeat(OVERSIZE_BYTES) }),
+          reason: 'oversize',
+        };
+      case 'bad_location':
+        return {
+          value: JSON.stringify({ ...fields, location: { lat: 91 + this.rng.int(90), lon: 0 } }),
+          reason: 'bad_location',
+        };
+    }
   }
 }
 

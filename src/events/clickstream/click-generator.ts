@@ -1,4 +1,5 @@
 import { Prng } from '../prng.js';
+import { isEnvelopeKind, malformedEnvelope, type EnvelopeKind, type MalformedMessage } from '../malformed.js';
 import {
   CATEGORIES,
   DEVICES,
@@ -195,55 +196,45 @@ export class ClickstreamGenerator {
 
   private corrupt(event: ClickEvent): GeneratedClick {
     const kind = this.rng.pick(CLICK_INVALID_KINDS);
-    const fields: Record<string, unknown> = JSON.parse(serializeClickEvent(event));
     const text = serializeClickEvent(event);
-    let value: string;
-    let reason: string;
-    switch (kind) {
-      case 'truncated_json':
-        value = text.slice(0, 1 + this.rng.int(text.length - 2));
-        reason = 'invalid_json';
-        break;
-      case 'not_json':
-        value = `session=${event.session_id};type=${event.event_type}`;
-        reason = 'invalid_json';
-        break;
-      case 'not_an_object':
-        value = JSON.stringify([fields]);
-        reason = 'not_an_object';
-        break;
-      case 'missing_field': {
-        const field = this.rng.pick(REQUIRED);
-        delete fields[field];
-        value = JSON.stringify(fields);
-        reason = `missing_field:${field}`;
-        break;
-      }
-      case 'unknown_event_type':
-        value = JSON.stringify({ ...fields, event_type: this.rng.pick(['CLICK', 'page_view', 'REFUND']) });
-        reason = 'unknown_event_type';
-        break;
-      case 'unknown_device':
-        value = JSON.stringify({ ...fields, device: this.rng.pick(['toaster', 'MOBILE', 'watch']) });
-        reason = 'unknown_device';
-        break;
-      case 'bad_price':
-        value = JSON.stringify({ ...fields, price: -1 - this.rng.int(100) });
-        reason = 'bad_value:price';
-        break;
-      case 'bad_timestamp':
-        value = JSON.stringify({ ...fields, timestamp: this.rng.pick(['soon', '2026-02-30T10:00:00Z', '']) });
-        reason = 'bad_timestamp';
-        break;
-      case 'timestamp_in_future':
-        value = JSON.stringify({
-          ...fields,
-          timestamp: `${2900 + this.rng.int(99)}${event.timestamp.slice(4)}`,
-        });
-        reason = 'timestamp_in_future';
-        break;
-    }
+    const { value, reason } = isEnvelopeKind(kind)
+      ? malformedEnvelope(
+          kind,
+          {
+            text,
+            timestamp: event.timestamp,
+            required: REQUIRED,
+            notJson: `session=${event.session_id};type=${event.event_type}`,
+            badTimestamps: ['soon', '2026-02-30T10:00:00Z', ''],
+          },
+          this.rng,
+        )
+      : this.malformedField(kind, JSON.parse(text) as Record<string, unknown>);
     return { key: event.session_id, value, kind: 'invalid', event, expectedReason: reason };
+  }
+
+  /** The malformed cases of the clickstream schema's own fields. */
+  private malformedField(
+    kind: Exclude<ClickInvalidKind, EnvelopeKind>,
+    fields: Record<string, unknown>,
+  ): MalformedMessage {
+    switch (kind) {
+      case 'unknown_event_type':
+        return {
+          value: JSON.stringify({ ...fields, event_type: this.rng.pick(['CLICK', 'page_view', 'REFUND']) }),
+          reason: 'unknown_event_type',
+        };
+      case 'unknown_device':
+        return {
+          value: JSON.stringify({ ...fields, device: this.rng.pick(['toaster', 'MOBILE', 'watch']) }),
+          reason: 'unknown_device',
+        };
+      case 'bad_price':
+        return {
+          value: JSON.stringify({ ...fields, price: -1 - this.rng.int(100) }),
+          reason: 'bad_value:price',
+        };
+    }
   }
 }
 
