@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import type { OptionSpec } from './define-command.js';
 
 /** A commander argument parser for a whole number in [min, max]; the message names the range. */
 export function intInRange(min: number, max: number): (value: string) => number {
@@ -33,3 +34,17 @@ export function oneOf(choices: readonly string[]): (value: string) => string {
 
 /** Events per second of the synthetic producer, for `produce --rate` and `up --rate` alike; 0 = unpaced. */
 export const EVENT_RATE = { min: 0, max: 1_000_000, default: 5 } as const;
+
+/** A whole-number flag whose range and default come from one limits record; the help shows the range. */
+export function wholeNumberOption(
+  flags: string,
+  what: string,
+  limits: { min: number; max: number; default: number },
+): OptionSpec {
+  return {
+    flags,
+    description: `${what} (${limits.min}-${limits.max})`,
+    parse: intInRange(limits.min, limits.max),
+    default: limits.default,
+  };
+}

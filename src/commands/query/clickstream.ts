@@ -1,17 +1,33 @@
 import { InvalidArgumentError } from 'commander';
 import { CLICK_LIMITS, USER_PATTERN } from '../../queries/clickstream/click-parameters.js';
 import type { Context } from '../context.js';
-import { defineCommand, defineGroup } from '../define-command.js';
-import { intInRange } from '../option-parsers.js';
+import { defineCommand, defineGroup, type CommandDefinition, type CommandSpec } from '../define-command.js';
+import { wholeNumberOption } from '../option-parsers.js';
 import { instant } from './read.js';
 import { renderFunnel, renderPages, renderSessions } from './clickstream-render.js';
 
 /** `citystream query clickstream funnel|pages|sessions`: the clickstream's documents, from PostgreSQL. */
 type ClickReads = typeof import('../../queries/clickstream/click-queries.js');
+type ClickRead = { postgres: import('pg').Pool };
+
+/** A verb that reads one document from PostgreSQL (`--pg-url`/`--pg-secret`) and prints it. */
+function clickQuery<Flags, D>(
+  spec: Omit<CommandSpec<Flags>, 'settings' | 'handler'> & {
+    ask: (reads: ClickReads, read: ClickRead, flags: Flags) => Promise<D>;
+    render: (doc: D) => string;
+  },
+): CommandDefinition {
+  const { ask, render, ...command } = spec;
+  return defineCommand<Flags>({
+    ...command,
+    settings: ['pgUrl', 'pgSecret'],
+    handler: (ctx, flags) => printClickRead(ctx, (reads, read) => ask(reads, read, flags), render),
+  });
+}
 
 async function printClickRead<D>(
   ctx: Context,
-  ask: (reads: ClickReads, read: { postgres: import('pg').Pool }) => Promise<D>,
+  ask: (reads: ClickReads, read: ClickRead) => Promise<D>,
   render: (doc: D) => string,
 ): Promise<void> {
   const [{ pgPoolFromConfig, translatePgError }, reads] = await Promise.all([
@@ -31,45 +47,28 @@ async function printClickRead<D>(
 
 const toOption = { flags: '--to <iso>', description: 'end of the range (default now)', parse: instant };
 
-const funnelCommand = defineCommand<{ hours: number; to?: string }>({
+const funnelCommand = clickQuery({
   name: 'funnel',
   description: 'hourly funnel: events and sessions per stage, and conversion',
   examples: ['citystream query clickstream funnel', 'citystream query clickstream funnel --hours 72 --json'],
-  settings: ['pgUrl', 'pgSecret'],
-  options: [
-    {
-      flags: '--hours <n>',
-      description: `how many hours back (${CLICK_LIMITS.hours.min}-${CLICK_LIMITS.hours.max})`,
-      parse: intInRange(CLICK_LIMITS.hours.min, CLICK_LIMITS.hours.max),
-      default: CLICK_LIMITS.hours.default,
-    },
-    toOption,
-  ],
-  handler: (ctx, flags) => printClickRead(ctx, (r, read) => r.funnel(read, flags), renderFunnel),
+  options: [wholeNumberOption('--hours <n>', 'how many hours back', CLICK_LIMITS.hours), toOption],
+  ask: (reads, read, flags: { hours: number; to?: string }) => reads.funnel(read, flags),
+  render: renderFunnel,
 });
 
-const pagesCommand = defineCommand<{ minutes: number; to?: string }>({
+const pagesCommand = clickQuery({
   name: 'pages',
   description: 'events and revenue by page, event type and device over the last minutes',
   examples: ['citystream query clickstream pages', 'citystream query clickstream pages --minutes 15'],
-  settings: ['pgUrl', 'pgSecret'],
-  options: [
-    {
-      flags: '--minutes <n>',
-      description: `how many minutes back (${CLICK_LIMITS.minutes.min}-${CLICK_LIMITS.minutes.max})`,
-      parse: intInRange(CLICK_LIMITS.minutes.min, CLICK_LIMITS.minutes.max),
-      default: CLICK_LIMITS.minutes.default,
-    },
-    toOption,
-  ],
-  handler: (ctx, flags) => printClickRead(ctx, (r, read) => r.pages(read, flags), renderPages),
+  options: [wholeNumberOption('--minutes <n>', 'how many minutes back', CLICK_LIMITS.minutes), toOption],
+  ask: (reads, read, flags: { minutes: number; to?: string }) => reads.pages(read, flags),
+  render: renderPages,
 });
 
-const sessionsCommand = defineCommand<{ user?: string; limit: number }>({
+const sessionsCommand = clickQuery({
   name: 'sessions',
   description: 'closed sessions (30 minutes without events), newest first',
   examples: ['citystream query clickstream sessions', 'citystream query clickstream sessions --user u-00042'],
-  settings: ['pgUrl', 'pgSecret'],
   options: [
     {
       flags: '--user <id>',
@@ -79,14 +78,10 @@ const sessionsCommand = defineCommand<{ user?: string; limit: number }>({
         return v;
       },
     },
-    {
-      flags: '--limit <n>',
-      description: `how many sessions (${CLICK_LIMITS.sessionsLimit.min}-${CLICK_LIMITS.sessionsLimit.max})`,
-      parse: intInRange(CLICK_LIMITS.sessionsLimit.min, CLICK_LIMITS.sessionsLimit.max),
-      default: CLICK_LIMITS.sessionsLimit.default,
-    },
+    wholeNumberOption('--limit <n>', 'how many sessions', CLICK_LIMITS.sessionsLimit),
   ],
-  handler: (ctx, flags) => printClickRead(ctx, (r, read) => r.sessions(read, flags), renderSessions),
+  ask: (reads, read, flags: { user?: string; limit: number }) => reads.sessions(read, flags),
+  render: renderSessions,
 });
 
 export const clickstreamQueryGroup = defineGroup({
