@@ -182,6 +182,15 @@ describe('citystream tables', () => {
     );
     expect(info).toMatchObject({ itemCount: 3, itemCountSource: 'counted' });
     expect((await tables(prefix, 'describe', 'rollups')).stdout).toMatch(/items\s*│\s*3 \(counted\)/);
+    // The list does not pass dynalite's 0 off as a count.
+    const listed = json<{
+      tables: Array<{ kind: string; itemCount: number | null; itemCountSource: string }>;
+    }>(await tables(prefix, 'list', '--json'));
+    expect(listed.tables.find((t) => t.kind === 'rollups')).toMatchObject({
+      itemCount: null,
+      itemCountSource: 'not kept locally: tables describe counts',
+    });
+    expect((await tables(prefix, 'list')).stdout).toMatch(/rollups\s*│\s*ACTIVE\s*│\s*—/);
   });
 
   it('rejects unknown flags and billing modes', async () => {

@@ -34,13 +34,15 @@ export function billingFrom(ctx: Context, opts: { rcu?: number; wcu?: number }):
   return { mode, rcu: opts.rcu, wcu: opts.wcu };
 }
 
-export function renderInfos(infos: TableInfo[]): string {
+export function renderInfos(
+  infos: Array<Omit<TableInfo, 'itemCount'> & { itemCount?: number | null }>,
+): string {
   return renderTable(
     ['table', 'status', 'items', 'billing', 'indexes'],
     infos.map((t) => [
       t.name,
       t.status,
-      t.itemCount,
+      t.itemCount ?? (t.status === 'MISSING' ? '' : '—'),
       t.billingMode,
       (t.indexes ?? []).map((i) => i.name).join(', '),
     ]),
