@@ -96,6 +96,7 @@ describe('DynamoDB error translation', () => {
     expect(credentials.accessKeyId).toMatch(/^[A-Za-z0-9]+$/);
     const endpoint = await client.config.endpoint?.();
     expect(`${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`).toBe('http://127.0.0.1:8000');
+    expect(await client.config.accountIdEndpointMode()).toBe('disabled');
     client.destroy();
   });
 
