@@ -5,8 +5,11 @@
  * groups, each into fresh tables of the embedded DynamoDB (dynalite in its own process, as `up` runs it):
  *   1. bare kafkajs consumption, no processing — the ceiling the broker and client allow;
  *   2. citystream's processor with `--sink none` — the compute cost alone (parse, windows, rollups, DLQ);
- *   3. citystream's processor into the embedded DynamoDB, its writes recorded;
- *   4. the endpoint's own write capacity for that item mix: the recorded writes replayed, no Kafka;
+ *   3. citystream's processor into the embedded DynamoDB, its writes recorded (de-duplication on, the
+ *      default: one conditional claim per new event_id);
+ *   4. the endpoint's own write capacity for that item mix: the recorded writes replayed, no Kafka
+ *      (puts and contributions; the claims are not replayed);
+ *   4b. the processor with de-duplication off (`--dedupe-horizon 0`): the item mix of (4) through Kafka;
  *   5. the seed's design: one PutItem per event (and per alert), awaited one message at a time per partition;
  *   6–7. the processor and the seed's design through a TCP proxy that adds a 10 ms round trip (the AWS
  *        case: a writer bound by latency, not by the endpoint's CPU).
@@ -175,9 +178,13 @@ function recording(sink: ProcessorSink, log: Recorded[]): ProcessorSink {
   };
 }
 
-/** citystream's processor into the variant's DynamoDB, optionally recording its writes. */
-function processorInto(log?: Recorded[]) {
-  return async (config: Config) => {
+/**
+ * citystream's processor into the variant's DynamoDB, optionally recording its writes; `dedupe: false`
+ * runs it as `--dedupe-horizon 0` (exactness per offset only, no claim per event).
+ */
+function processorInto(log?: Recorded[], options: { dedupe?: boolean } = {}) {
+  return async (variantConfig: Config) => {
+    const config = options.dedupe === false ? { ...variantConfig, dedupeHorizonHours: 0 } : variantConfig;
     const dynamo = await dynamoSink(config);
     const sink = log ? recording(dynamo, log) : dynamo;
     const running = await startPipelineProcessor(config, { sink: 'none', overrides: { sink } });
@@ -282,9 +289,18 @@ const ours = await variant('citystream processor → embedded DynamoDB', process
 const capacity = await variant('endpoint capacity: same writes, no Kafka', (c) => replay(c, writes), {
   untilZeroLag: false,
 });
+const oursNoDedupe = await variant(
+  'processor, de-duplication off (--dedupe-horizon 0)',
+  processorInto(undefined, { dedupe: false }),
+);
 const seed = await variant("seed's design: one PutItem per event", seedDesign());
 const far = { rttMs: RTT_MS };
 const oursFar = await variant(`processor, +${RTT_MS} ms round trip`, processorInto(), far);
+const oursFarNoDedupe = await variant(
+  `processor, de-duplication off, +${RTT_MS} ms round trip`,
+  processorInto(undefined, { dedupe: false }),
+  far,
+);
 const seedFar = await variant(`seed's design, +${RTT_MS} ms round trip`, seedDesign(), far);
 
 // End-to-end latency: the processor keeps up with a steady stream; a poller watches the API's alerts.
@@ -344,6 +360,7 @@ console.log(
     `ratios: processor / seed ${(ours / seed).toFixed(1)}×; processor / endpoint capacity ${(ours / capacity).toFixed(2)};`,
     `        --sink none / bare kafkajs ${(none / bare).toFixed(2)}; processor / bare kafkajs ${(ours / bare).toFixed(3)};`,
     `        +${RTT_MS} ms round trip: processor / seed ${(oursFar / seedFar).toFixed(1)}×`,
+    `        de-duplication off: processor / seed ${(oursNoDedupe / seed).toFixed(1)}×, / endpoint capacity ${(oursNoDedupe / capacity).toFixed(2)}; +${RTT_MS} ms: ${(oursFarNoDedupe / seedFar).toFixed(1)}×`,
     `        dynamo CPU per event, seed / processor ${(cpuOf("seed's design: one") / cpuOf('citystream processor →')).toFixed(1)}× (the most batching can gain where dynalite's CPU is the bound)`,
   ].join('\n'),
 );
