@@ -20,7 +20,10 @@ export interface ClickProcessorOptions {
   tickMs?: number;
   idleAfterMs?: number;
   concurrency?: number;
+  /** The group's session timeout: how long a killed member's partitions wait (default 30 s). */
   sessionTimeoutMs?: number;
+  /** Heartbeat period (default 3 s), at most a third of the session timeout. */
+  heartbeatIntervalMs?: number;
   now?: () => number;
   onError?: (err: unknown) => void;
 }
@@ -92,7 +95,7 @@ export class ClickProcessor {
       groupId: group,
       sessionTimeout,
       rebalanceTimeout: 30_000,
-      heartbeatInterval: Math.min(3_000, sessionTimeout / 3),
+      heartbeatInterval: Math.min(this.options.heartbeatIntervalMs ?? 3_000, Math.floor(sessionTimeout / 3)),
       maxBytesPerPartition: 1024 * 1024,
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
     });

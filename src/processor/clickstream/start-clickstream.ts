@@ -77,6 +77,8 @@ export async function startClickstreamProcessor(
     windowMs: minutesToMs(config.windowMinutes),
     watermarkDelayMs: minutesToMs(config.watermarkMinutes),
     sessionGapMs: SESSION_GAP_MS,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
     fromBeginning: options.fromBeginning ?? true,
     metrics,
     onError: options.onError,
