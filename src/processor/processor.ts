@@ -1,4 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { PartitionLocks, stopConsuming, totalOf } from './partition-locks.js';
 import { parseEvent, type ParseOptions } from '../events/event-schema.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { decodeClock, encodeClock, tickIdle } from './watermark.js';
@@ -12,7 +13,8 @@ import {
   type PlannerOptions,
 } from './batch-planner.js';
 import { deadLetterMessage } from './dead-letter.js';
-import { ratesBetween, windowChangeOf, type LiveBus } from './live-bus.js';
+import type { LiveBus } from './live-bus.js';
+import { LivePublisher } from './live-publisher.js';
 import { PartitionState } from './partition-state.js';
 import { ClaimCache } from './claim-cache.js';
 import { candidatesOf, judge, type Verdict } from './dedupe.js';
@@ -126,7 +128,7 @@ export class Processor {
   readonly lag = new Map<number, number>();
   private readonly states = new Map<number, PartitionState>();
   /** Serialises a partition's batches and idle ticks. */
-  private readonly locks = new Map<number, Promise<unknown>>();
+  private readonly locks = new PartitionLocks();
   private readonly committed = new Map<number, string>();
   private readonly planner: PlannerOptions;
   private readonly now: () => number;
@@ -137,7 +139,7 @@ export class Processor {
   private producer?: Producer;
   private admin?: Admin;
   private ticker?: NodeJS.Timeout;
-  private rates?: NodeJS.Timeout;
+  private readonly live?: LivePublisher;
   /** Counts group joins, so work started for one assignment is dropped when a newer one arrives. */
   private generation = 0;
   private stopping?: Promise<void>;
@@ -155,6 +157,7 @@ export class Processor {
     };
     this.horizonMs = options.dedupeHorizonMs ?? DEFAULT_DEDUPE_HORIZON_MS;
     this.claims = new ClaimCache(options.claimCacheSize);
+    if (options.live) this.live = new LivePublisher(options.live, options.topic, this.now);
     this.done = new Promise<void>((resolve, reject) => {
       this.crashed = reject;
       this.resolveDone = resolve;
@@ -200,70 +203,22 @@ export class Processor {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.concurrency ?? 8,
-      eachBatch: (payload) => this.withLock(payload.batch.partition, () => this.onBatch(payload)),
+      eachBatch: (payload) => this.locks.run(payload.batch.partition, () => this.onBatch(payload)),
     });
     const tickMs = this.options.tickMs ?? Math.max(50, Math.min(5_000, this.options.watermarkDelayMs / 4));
     this.ticker = setInterval(() => void this.tick().catch((err) => this.options.onError?.(err)), tickMs);
-    if (this.options.live) this.startRates(this.options.live);
-  }
-
-  private startRates(live: LiveBus): void {
-    let previous = { ...this.totals };
-    let previousAt = Date.now();
-    this.rates = setInterval(() => {
-      const at = Date.now();
-      live.publish({
-        type: 'rates',
-        data: ratesBetween(previous, this.totals, at - previousAt, this.lag, at),
-      });
-      previous = { ...this.totals };
-      previousAt = at;
-    }, 1_000);
-    this.rates.unref();
-  }
-
-  /** Tells the live bus of a plan's window changes, once its contribution updates succeeded. */
-  private publish(partition: number, plan: BatchPlan): void {
-    const live = this.options.live;
-    if (!live) return;
-    for (const write of plan.windowWrites)
-      live.publish({ type: 'window', data: windowChangeOf(write, partition) });
-  }
-
-  /** Tells the live bus of a plan's alerts and dead letters, once they are stored. */
-  private publishWritten(partition: number, plan: BatchPlan): void {
-    const live = this.options.live;
-    if (!live) return;
-    const at = new Date(this.now()).toISOString();
-    for (const letter of plan.deadLetters) {
-      live.publish({
-        type: 'dead_letter',
-        data: {
-          at,
-          reason: letter.reason,
-          source_topic: this.options.topic,
-          source_partition: partition,
-          source_offset: letter.offset,
-          key: letter.key?.toString() ?? null,
-          value: letter.value?.toString() ?? null,
-          ...(letter.window ? { window: letter.window } : {}),
-        },
-      });
-    }
-    for (const alert of plan.alerts) live.publish({ type: 'alert', data: alert });
+    this.live?.startRates(this.totals, this.lag);
   }
 
   /** Finishes the batches in flight (they commit), leaves the group, and closes the clients. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.ticker) clearInterval(this.ticker);
-      if (this.rates) clearInterval(this.rates);
+      this.live?.stop();
       try {
-        await this.consumer?.stop();
-        await Promise.all([...this.locks.values()].map((p) => p.catch(() => {})));
-        await this.consumer?.disconnect();
+        const { consumer, producer, admin, locks } = this;
+        await stopConsuming({ consumer, producer, admin, locks });
       } finally {
-        await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
         this.resolveDone();
       }
     })();
@@ -288,19 +243,7 @@ export class Processor {
   }
 
   totalLag(): number {
-    let sum = 0;
-    for (const v of this.lag.values()) sum += v;
-    return sum;
-  }
-
-  private withLock<T>(partition: number, task: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(partition) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(task);
-    this.locks.set(
-      partition,
-      next.catch(() => {}),
-    );
-    return next;
+    return totalOf(this.lag);
   }
 
   private async onBatch({
@@ -337,7 +280,7 @@ export class Processor {
       try {
         await this.applyPlan(partition, plan);
         state.apply(plan);
-        this.publish(partition, plan);
+        this.live?.windows(partition, plan);
         break;
       } catch (err) {
         if (!(err instanceof ContributionConflict) || attempt >= MAX_CONFLICT_RETRIES) throw err;
@@ -450,7 +393,7 @@ export class Processor {
     ]);
     // Alerts and dead letters are in their table and topic now: tell the console before the window
     // updates, which are slower. A batch re-planned after a conflict tells them again (at least once).
-    this.publishWritten(partition, plan);
+    this.live?.written(partition, plan);
     if (plan.windowWrites.length > 0 || plan.rollupWrites.length > 0)
       await sink.writeContributions(partition, plan.windowWrites, plan.rollupWrites);
   }
@@ -485,7 +428,7 @@ export class Processor {
     if (partitions.length === 0) return;
     const ends = await this.admin!.fetchTopicOffsets(this.options.topic);
     for (const partition of partitions) {
-      await this.withLock(partition, async () => {
+      await this.locks.run(partition, async () => {
         // A batch came first, or a newer generation has its own assignment.
         if (this.states.has(partition) || generation !== this.generation) return;
         const state = await this.stateOf(partition);
@@ -532,13 +475,13 @@ export class Processor {
       if (!state.caughtUp) continue;
       const advanced = tickIdle(state.watermark, this.now(), idleAfter);
       if (advanced === state.watermark) continue;
-      await this.withLock(partition, async () => {
+      await this.locks.run(partition, async () => {
         if (this.states.get(partition) !== state) return; // reassigned meanwhile
         const plan = planBatch([], state.view(), state.windows, advanced, this.planner, this.now());
         if (plan.windowWrites.length > 0)
           await this.options.sink.writeContributions(partition, plan.windowWrites, []);
         state.apply(plan);
-        this.publish(partition, plan);
+        this.live?.windows(partition, plan);
         const offset = this.committed.get(partition);
         if (offset !== undefined && plan.finalWindows.length > 0)
           await this.consumer!.commitOffsets([

@@ -1,4 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { PartitionLocks, stopConsuming, totalOf } from '../partition-locks.js';
 import { parseClickEvent } from '../../events/clickstream/click-schema.js';
 import { deadLetterMessage } from '../dead-letter.js';
 import { OffsetMoved, type PostgresClickSink } from '../sinks/postgres-sink.js';
@@ -66,7 +67,7 @@ export class ClickProcessor {
   };
   readonly lag = new Map<number, number>();
   private readonly partitions = new Map<number, PartitionEntry>();
-  private readonly locks = new Map<number, Promise<unknown>>();
+  private readonly locks = new PartitionLocks();
   private readonly now: () => number;
   private consumer?: Consumer;
   private producer?: Producer;
@@ -113,7 +114,7 @@ export class ClickProcessor {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.concurrency ?? 4,
-      eachBatch: (payload) => this.withLock(payload.batch.partition, () => this.onBatch(payload)),
+      eachBatch: (payload) => this.locks.run(payload.batch.partition, () => this.onBatch(payload)),
     });
     const tickMs = this.options.tickMs ?? Math.max(50, Math.min(5_000, this.options.watermarkDelayMs / 4));
     this.ticker = setInterval(() => void this.tick().catch((err) => this.options.onError?.(err)), tickMs);
@@ -123,11 +124,9 @@ export class ClickProcessor {
     this.stopping ??= (async () => {
       if (this.ticker) clearInterval(this.ticker);
       try {
-        await this.consumer?.stop();
-        await Promise.all([...this.locks.values()].map((p) => p.catch(() => {})));
-        await this.consumer?.disconnect();
+        const { consumer, producer, admin, locks } = this;
+        await stopConsuming({ consumer, producer, admin, locks });
       } finally {
-        await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
         this.resolveDone();
       }
     })();
@@ -135,9 +134,7 @@ export class ClickProcessor {
   }
 
   totalLag(): number {
-    let sum = 0;
-    for (const v of this.lag.values()) sum += v;
-    return sum;
+    return totalOf(this.lag);
   }
 
   /** Open sessions held in memory, for the console view. */
@@ -145,15 +142,6 @@ export class ClickProcessor {
     let n = 0;
     for (const p of this.partitions.values()) n += p.state.sessions.size;
     return n;
-  }
-
-  private withLock<T>(partition: number, task: () => Promise<T>): Promise<T> {
-    const next = (this.locks.get(partition) ?? Promise.resolve()).catch(() => {}).then(task);
-    this.locks.set(
-      partition,
-      next.catch(() => {}),
-    );
-    return next;
   }
 
   private async entryOf(partition: number): Promise<PartitionEntry> {
@@ -281,7 +269,7 @@ export class ClickProcessor {
       if (!entry.caughtUp || entry.nextOffset === null) continue;
       const advanced = tickIdle(entry.state.watermark, this.now(), idleAfter);
       if (advanced === entry.state.watermark) continue;
-      await this.withLock(partition, async () => {
+      await this.locks.run(partition, async () => {
         if (this.partitions.get(partition) !== entry) return;
         const plan = planTick(entry.state, advanced, this.plannerOptions(partition));
         if (plan.closedSessions.length === 0) {
