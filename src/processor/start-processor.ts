@@ -1,3 +1,4 @@
+import { startWithSink } from './start-with-sink.js';
 import type { Writable } from 'node:stream';
 import type { Config } from '../config/settings.js';
 import {
@@ -89,19 +90,6 @@ export async function startPipelineProcessor(
     onGroupJoin: options.onGroupJoin,
     ...options.overrides,
   });
-  try {
-    await processor.start();
-  } catch (err) {
-    await processor.stop().catch(() => {});
-    await sink.close();
-    throw translateKafkaError(err, config, 'consumer start');
-  }
-  return {
-    processor,
-    sink,
-    stop: async () => {
-      await processor.stop();
-      await sink.close();
-    },
-  };
+  const stop = await startWithSink(processor, () => sink.close(), config);
+  return { processor, sink, stop };
 }

@@ -1,3 +1,4 @@
+import { startWithSink } from '../start-with-sink.js';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import {
@@ -84,20 +85,6 @@ export async function startClickstreamProcessor(
     onError: options.onError,
     ...options.overrides,
   });
-  try {
-    await processor.start();
-  } catch (err) {
-    await processor.stop().catch(() => {});
-    await pool.end();
-    throw translateKafkaError(err, config, 'consumer start');
-  }
-  return {
-    processor,
-    pool,
-    connection,
-    stop: async () => {
-      await processor.stop();
-      await pool.end();
-    },
-  };
+  const stop = await startWithSink(processor, () => pool.end(), config);
+  return { processor, pool, connection, stop };
 }
