@@ -32,6 +32,14 @@ export const MONITORING_LAYOUT = {
 
 export type MonitoringLayout = { readonly [K in keyof typeof MONITORING_LAYOUT]: string };
 
+/** What `citystream tunnel` reaches on the host. */
+export const TUNNEL_SERVICES = ['grafana', 'prometheus'] as const;
+export type TunnelService = (typeof TUNNEL_SERVICES)[number];
+
+export function isTunnelService(name: string): name is TunnelService {
+  return (TUNNEL_SERVICES as readonly string[]).includes(name);
+}
+
 /** The Grafana release tarball a deploy installs: fetched by the host, checked against `sha256` first. */
 export interface GrafanaArtifact {
   url: string;

@@ -23,6 +23,7 @@ import {
 } from '../../src/deploy/remote/monitoring-commands.js';
 import { monitoringFiles } from '../../src/deploy/remote/monitoring-files.js';
 import { TEMPLATES_DIR } from '../../src/deploy/remote/render.js';
+import { SshExecutor } from '../../src/deploy/ssh/executor.js';
 import { deploySteps, freshHostSteps } from '../../src/deploy/steps.js';
 import { runCli } from '../support/cli.js';
 import { packGrafanaStandIn, serveArtifact, type GrafanaArtifactServer } from './support/grafana-artifact.js';
@@ -551,5 +552,88 @@ describe('install-grafana.sh, run here against a local server', () => {
     expect(absent.stderr).toMatch(
       /this host has no apt-get: install Prometheus so that .*no-prometheus exists/,
     );
+  });
+});
+
+describe('the tunnel', () => {
+  it('forwards 127.0.0.1 here to 127.0.0.1 on the host, with the pinned key and nothing else', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'citystream-mon-tunnel-'));
+    const knownHosts = path.join(dir, 'default.known_hosts');
+    writeFileSync(knownHosts, '[203.0.113.10]:2222 ssh-ed25519 AAAAC3Nza\n');
+    const ssh = new SshExecutor({
+      host: '203.0.113.10',
+      user: 'ops',
+      port: 2222,
+      identityFile: '/k',
+      knownHostsFile: knownHosts,
+    });
+    const args = await ssh.forwardArgs(13000, 3000);
+    expect(args).toEqual([
+      '-p',
+      '2222',
+      '-i',
+      '/k',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-o',
+      'ServerAliveInterval=15',
+      '-o',
+      'ServerAliveCountMax=4',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'HashKnownHosts=no',
+      '-o',
+      'LogLevel=ERROR',
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-N',
+      '-n',
+      '-L',
+      '127.0.0.1:13000:127.0.0.1:3000',
+      'ops@203.0.113.10',
+    ]);
+  });
+
+  it('a bad service name, a missing stack and a stack without monitoring are one-line errors', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'citystream-mon-tunnel-cli-'));
+    const bad = await runCli(['tunnel', 'kibana'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'Error: cannot tunnel to "kibana" — choose grafana or prometheus',
+    ]);
+    const none = await runCli(['tunnel', 'grafana'], { cwd });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^Error: no stack "default" here/);
+    const stacks = path.join(cwd, '.citystream', 'stacks');
+    mkdirSync(stacks, { recursive: true });
+    writeFileSync(
+      path.join(stacks, 'plain.json'),
+      JSON.stringify({
+        name: 'plain',
+        host: '203.0.113.10',
+        user: 'root',
+        port: 22,
+        hostKey: 'k',
+        services: ['api'],
+        apiPort: 8082,
+        kafka: 'embedded',
+        brokers: [],
+      }),
+    );
+    const plain = await runCli(['tunnel', 'prometheus', '--stack', 'plain'], { cwd });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(
+      /^Error: stack "plain" on 203\.0\.113\.10 was deployed without --monitoring/,
+    );
+    expect(plain.stdout).toBe('');
   });
 });
