@@ -5,6 +5,7 @@ import { deployCommand } from './deploy/deploy.js';
 import { logsCommand } from './deploy/logs.js';
 import { statusCommand } from './deploy/status.js';
 import { teardownCommand } from './deploy/teardown.js';
+import { tunnelCommand } from './deploy/tunnel.js';
 import { dynamodbCommand } from './dynamodb.js';
 import { dbGroup } from './db/index.js';
 import { lagCommand } from './lag.js';
@@ -33,5 +34,6 @@ export const commands: readonly CommandEntry[] = [
   deployCommand,
   statusCommand,
   logsCommand,
+  tunnelCommand,
   teardownCommand,
 ];

@@ -18,11 +18,27 @@ export const HOST_LAYOUT = {
   user: 'citystream',
 } as const;
 
-export type HostLayout = typeof HOST_LAYOUT;
+export type HostLayout = { readonly [K in keyof typeof HOST_LAYOUT]: string };
 
-/** The services a deploy can run, in start order (stop order is the reverse). */
-export const SERVICE_NAMES = ['broker', 'dynamodb', 'processor', 'api', 'producer'] as const;
+/** The services that run the citystream release (`current`), in start order. */
+export const RELEASE_SERVICES = ['broker', 'dynamodb', 'processor', 'api', 'producer'] as const;
+export type ReleaseService = (typeof RELEASE_SERVICES)[number];
+
+/** The services of `deploy --monitoring`: they run their own binaries, not the release. */
+export const MONITORING_SERVICES = ['prometheus', 'grafana'] as const;
+export type MonitoringService = (typeof MONITORING_SERVICES)[number];
+
+/** Every service a deploy can run, in start order (stop order is the reverse). */
+export const SERVICE_NAMES = [...RELEASE_SERVICES, ...MONITORING_SERVICES] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export function runsRelease(service: ServiceName): service is ReleaseService {
+  return (RELEASE_SERVICES as readonly string[]).includes(service);
+}
+
+export function isMonitoringService(service: ServiceName): service is MonitoringService {
+  return (MONITORING_SERVICES as readonly string[]).includes(service);
+}
 
 export function unitName(service: ServiceName): string {
   return `citystream-${service}`;

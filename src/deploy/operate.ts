@@ -64,6 +64,11 @@ export interface StackStatus {
   release: string | null;
   services: ServiceStatus[];
   api: { url: string | null; health: number | null };
+  /** With --monitoring: where each listens on the host (127.0.0.1) and its readiness status code. */
+  monitoring?: {
+    prometheus: { address: string; ready: number | null };
+    grafana: { address: string; health: number | null };
+  };
   lag: unknown;
 }
 
@@ -71,10 +76,14 @@ export function parseStatus(text: string): {
   release: string | null;
   units: ServiceStatus[];
   api: number | null;
+  prometheus: number | null;
+  grafana: number | null;
   lag: unknown;
 } {
   let release: string | null = null;
   let api: number | null = null;
+  let prometheus: number | null = null;
+  let grafana: number | null = null;
   const units: ServiceStatus[] = [];
   let section: 'none' | 'unit' | 'lag' = 'none';
   const lagLines: string[] = [];
@@ -84,6 +93,12 @@ export function parseStatus(text: string): {
       release = r === '' || r === 'none' ? null : r;
     } else if (line.startsWith('api ')) {
       api = Number(line.slice(4).trim());
+      section = 'none';
+    } else if (line.startsWith('prometheus ')) {
+      prometheus = Number(line.slice('prometheus '.length).trim());
+      section = 'none';
+    } else if (line.startsWith('grafana ')) {
+      grafana = Number(line.slice('grafana '.length).trim());
       section = 'none';
     } else if (line.startsWith('--- unit ')) {
       const unit = line.slice('--- unit '.length).trim();
@@ -120,7 +135,7 @@ export function parseStatus(text: string): {
       lag = { error: lagText.split('\n').pop() };
     }
   }
-  return { release, units, api, lag };
+  return { release, units, api, prometheus, grafana, lag };
 }
 
 export async function stackStatus(selector: StackSelector, io: DeployIO): Promise<StackStatus> {
@@ -128,13 +143,21 @@ export async function stackStatus(selector: StackSelector, io: DeployIO): Promis
   const ssh = hostExecutor(target, selector.stack, io);
   const services = record?.services ?? [...SERVICE_NAMES];
   const apiPort = record?.apiPort ?? 8082;
-  const parsed = parseStatus((await ssh.run(statusStep(services, apiPort))).stdout);
+  const mon = record?.monitoring;
+  const ports = mon && { prometheus: mon.prometheusPort, grafana: mon.grafanaPort };
+  const parsed = parseStatus((await ssh.run(statusStep(services, apiPort, undefined, ports))).stdout);
   return {
     stack: selector.stack,
     host: target.host,
     release: parsed.release,
     services: parsed.units,
     api: { url: `http://${target.host}:${apiPort}/api/v1`, health: parsed.api },
+    ...(mon && {
+      monitoring: {
+        prometheus: { address: `127.0.0.1:${mon.prometheusPort}`, ready: parsed.prometheus },
+        grafana: { address: `127.0.0.1:${mon.grafanaPort}`, health: parsed.grafana },
+      },
+    }),
     lag: parsed.lag,
   };
 }

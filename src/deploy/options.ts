@@ -1,4 +1,5 @@
 import type { ServiceName } from './layout.js';
+import { DEFAULT_GRAFANA, type GrafanaArtifact } from './monitoring.js';
 
 /** Where the host is and how to reach it over SSH. The AWS deploy passes the instance's address, key and pinned host key. */
 export interface HostTarget {
@@ -47,6 +48,10 @@ export interface DeployOptions {
    * on AWS: it exports the API token read with the instance profile, then execs); empty: none.
    */
   execPrefix: string;
+  /** Prometheus and Grafana on the host too (127.0.0.1 only): the citystream-prometheus and -grafana units. */
+  monitoring: boolean;
+  /** The Grafana tarball to install (default: the pinned release; a mirror passes its own URL and checksum). */
+  grafana: GrafanaArtifact;
 }
 
 export interface DeployPorts {
@@ -55,6 +60,10 @@ export interface DeployPorts {
   dynamo: number;
   processorMetrics: number;
   producerMetrics: number;
+  /** Prometheus, on 127.0.0.1 of the host (with --monitoring). */
+  prometheus: number;
+  /** Grafana, on 127.0.0.1 of the host (with --monitoring). */
+  grafana: number;
 }
 
 export const DEFAULT_PORTS: DeployPorts = {
@@ -63,11 +72,16 @@ export const DEFAULT_PORTS: DeployPorts = {
   dynamo: 8000,
   processorMetrics: 9464,
   producerMetrics: 9465,
+  prometheus: 9090,
+  grafana: 3000,
 };
+
+/** What a caller may give: any option, and any subset of the ports. */
+export type DeployOptionsGiven = Partial<Omit<DeployOptions, 'ports'>> & { ports?: Partial<DeployPorts> };
 
 export function resolveDeployOptions(
   target: Pick<HostTarget, 'host'>,
-  given: Partial<DeployOptions>,
+  given: DeployOptionsGiven,
 ): DeployOptions {
   const kafka = given.kafka ?? (given.brokers && given.brokers.length > 0 ? 'external' : 'embedded');
   return {
@@ -86,18 +100,21 @@ export function resolveDeployOptions(
     secrets: given.secrets ?? {},
     healthTimeoutMs: given.healthTimeoutMs ?? 90_000,
     execPrefix: given.execPrefix ?? '',
+    monitoring: given.monitoring ?? false,
+    grafana: given.grafana ?? DEFAULT_GRAFANA,
   };
 }
 
 /** The services these options run, in start order. */
 export function wantedServices(
-  options: Pick<DeployOptions, 'kafka' | 'dynamodb' | 'producer'>,
+  options: Pick<DeployOptions, 'kafka' | 'dynamodb' | 'producer' | 'monitoring'>,
 ): ServiceName[] {
   const services: ServiceName[] = [];
   if (options.kafka === 'embedded') services.push('broker');
   if (options.dynamodb === 'embedded') services.push('dynamodb');
   services.push('processor', 'api');
   if (options.producer) services.push('producer');
+  if (options.monitoring) services.push('prometheus', 'grafana');
   return services;
 }
 
@@ -109,5 +126,7 @@ export function servicePorts(options: Pick<DeployOptions, 'ports'>): Record<Serv
     processor: options.ports.processorMetrics,
     api: options.ports.api,
     producer: options.ports.producerMetrics,
+    prometheus: options.ports.prometheus,
+    grafana: options.ports.grafana,
   };
 }

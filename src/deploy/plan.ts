@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, unitName, type ServiceName } from './layout.js';
+import { runsRelease, SERVICE_NAMES, unitName, type ServiceName } from './layout.js';
 import type { HostFile } from './remote/files.js';
 
 /** What the preflight step found on the host. */
@@ -9,6 +9,14 @@ export interface HostFacts {
   node: string;
   nodeVersion: string;
   npm: boolean;
+  /** `uname -m`: x86_64, aarch64, … */
+  arch: string;
+  /** apt-get is there (Debian, Ubuntu): how Prometheus is installed. */
+  apt: boolean;
+  /** Debian's Prometheus binary is installed. */
+  prometheusInstalled: boolean;
+  /** The Grafana tarball this deploy wants is unpacked already. */
+  grafanaInstalled: boolean;
   freeMb: number;
   /** The release `current` points at, if any. */
   currentRelease?: string;
@@ -29,6 +37,10 @@ export function parsePreflight(text: string): HostFacts {
     node: '',
     nodeVersion: '',
     npm: false,
+    arch: '',
+    apt: false,
+    prometheusInstalled: false,
+    grafanaInstalled: false,
     freeMb: Number.NaN,
     releasePresent: false,
     fileHashes: {},
@@ -55,6 +67,10 @@ export function parsePreflight(text: string): HostFacts {
       else if (key === 'node') facts.node = value;
       else if (key === 'node_version') facts.nodeVersion = value;
       else if (key === 'npm') facts.npm = value === 'yes';
+      else if (key === 'arch') facts.arch = value;
+      else if (key === 'apt') facts.apt = value === 'yes';
+      else if (key === 'prometheus_bin') facts.prometheusInstalled = value === 'yes';
+      else if (key === 'grafana_present') facts.grafanaInstalled = value === 'yes';
       else if (key === 'free_mb') facts.freeMb = Number(value);
       else if (key === 'current') facts.currentRelease = value === '' ? undefined : value;
       else if (key === 'release_present') facts.releasePresent = value === 'yes';
@@ -71,6 +87,10 @@ export interface DeployPlan {
   installRelease: boolean;
   /** Point `current` at the release. */
   activate: boolean;
+  /** --monitoring on a host without Debian's Prometheus binary: apt-get install it. */
+  installPrometheus: boolean;
+  /** --monitoring on a host without the wanted Grafana tarball unpacked: fetch, check, unpack it. */
+  installGrafana: boolean;
   /** Files whose content differs from the host's (or that are missing there), with whether they existed. */
   writes: Array<HostFile & { existed: boolean }>;
   /** Units installed but no longer wanted: stopped, disabled, removed. */
@@ -105,7 +125,14 @@ export function planDeploy(args: {
     .map((f) => ({ ...f, existed: facts.fileHashes[f.path] !== undefined }));
   for (const w of writes) reasons.push(`${w.existed ? 'changed' : 'new'}: ${w.path}`);
 
-  const affected = new Set<ServiceName>(releaseChanged ? services : []);
+  const monitoring = services.includes('prometheus');
+  const installPrometheus = monitoring && !facts.prometheusInstalled;
+  const installGrafana = monitoring && !facts.grafanaInstalled;
+  if (installPrometheus) reasons.push("Prometheus is not installed: install Debian's package");
+  if (installGrafana) reasons.push('the Grafana tarball is not installed: fetch and install it');
+
+  // A new release restarts what runs it; Prometheus and Grafana run their own binaries.
+  const affected = new Set<ServiceName>(releaseChanged ? services.filter(runsRelease) : []);
   for (const w of writes) for (const s of w.affects) affected.add(s);
   const restart: ServiceName[] = [];
   const start: ServiceName[] = [];
@@ -123,12 +150,16 @@ export function planDeploy(args: {
     previousRelease,
     installRelease: !facts.releasePresent,
     activate: releaseChanged,
+    installPrometheus,
+    installGrafana,
     writes,
     remove,
     restart,
     start,
     unchanged:
       !releaseChanged &&
+      !installPrometheus &&
+      !installGrafana &&
       writes.length === 0 &&
       remove.length === 0 &&
       restart.length === 0 &&
@@ -142,6 +173,9 @@ export interface HealthReport {
   units: Partial<Record<ServiceName, string>>;
   /** HTTP status of /api/v1/health (0: no answer). */
   api: number;
+  /** With --monitoring: HTTP status of Prometheus's /-/ready and Grafana's /api/health (0: no answer). */
+  prometheus?: number;
+  grafana?: number;
   /** The processor group's state, once units and API are fine. */
   group?: string;
 }
@@ -152,6 +186,8 @@ export function parseHealth(text: string): HealthReport {
     const [word, a, b] = line.trim().split(' ');
     if (word === 'unit' && a) report.units[a.replace(/^citystream-/, '') as ServiceName] = b ?? '';
     else if (word === 'api') report.api = Number(a ?? 0);
+    else if (word === 'prometheus') report.prometheus = Number(a ?? 0);
+    else if (word === 'grafana') report.grafana = Number(a ?? 0);
     else if (word === 'group') report.group = a;
   }
   return report;
@@ -171,6 +207,14 @@ export function unhealthy(
       service: 'api',
       why: report.api === 0 ? 'the API does not answer' : `the API's health is ${report.api}`,
     };
+  for (const [service, what] of [
+    ['prometheus', 'Prometheus /-/ready'],
+    ['grafana', 'Grafana /api/health'],
+  ] as const) {
+    const code = report[service] ?? 0;
+    if (services.includes(service) && code !== 200)
+      return { service, why: code === 0 ? `${what} does not answer` : `${what} answers ${code}` };
+  }
   if (report.group !== 'Stable')
     return { service: 'processor', why: `the processor group is ${report.group ?? 'not there'}, not Stable` };
   return undefined;

@@ -22,6 +22,8 @@ export interface StackRecord {
   kafka: 'embedded' | 'external';
   /** Kafka bootstrap as clients outside the host reach it. */
   brokers: string[];
+  /** With --monitoring: the ports of Prometheus and Grafana on 127.0.0.1 of the host (`citystream tunnel`). */
+  monitoring?: { prometheusPort: number; grafanaPort: number };
   deployedAt?: string;
 }
 

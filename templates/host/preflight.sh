@@ -14,6 +14,10 @@ if [ -n "${node_bin}" ]; then
   echo "node_version=$("${node_bin}" --version 2>/dev/null || true)"
 fi
 if command -v npm >/dev/null 2>&1; then echo "npm=yes"; else echo "npm=no"; fi
+echo "arch=$(uname -m)"
+if command -v apt-get >/dev/null 2>&1; then echo "apt=yes"; else echo "apt=no"; fi
+if [ -x {{prometheus_bin}} ]; then echo "prometheus_bin=yes"; else echo "prometheus_bin=no"; fi
+if [ -f {{grafana_dir}}/.citystream-installed ]; then echo "grafana_present=yes"; else echo "grafana_present=no"; fi
 mkdir_target={{root}}
 [ -d "${mkdir_target}" ] || mkdir_target=$(dirname {{root}})
 echo "free_mb=$(df -Pm "${mkdir_target}" | awk 'NR==2 {print $4}')"

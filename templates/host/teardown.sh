@@ -1,7 +1,7 @@
 #!/bin/sh
 # Rendered by `citystream teardown` from templates/host/teardown.sh. Stops and removes every citystream
-# unit, the releases and the configuration; the data directory and the system user only unless kept.
-# Prints one "removed …" line per thing removed, nothing when there was nothing to remove.
+# unit (the monitoring ones too), the releases and the configuration; the data directories and the system
+# users only unless kept. Prints one "removed …" line per thing removed, nothing when there was nothing.
 set -eu
 keep_data={{keep_data}}
 units=""
@@ -15,21 +15,25 @@ for u in ${units}; do
   echo "removed unit ${u}"
 done
 if [ -n "${units}" ]; then systemctl daemon-reload || true; fi
-for d in {{root}} {{etc_dir}}; do
+for d in {{root}} {{etc_dir}} {{monitoring_etc_dir}}; do
   if [ -e "${d}" ]; then
     rm -rf "${d}"
     echo "removed ${d}"
   fi
 done
-if [ "${keep_data}" = no ]; then
-  if [ -e {{data_dir}} ]; then
-    rm -rf {{data_dir}}
-    echo "removed {{data_dir}}"
+for pair in {{data_dir}}:{{user}} {{monitoring_data_dir}}:{{monitoring_user}}; do
+  dir=${pair%%:*}
+  user=${pair#*:}
+  if [ "${keep_data}" = no ]; then
+    if [ -e "${dir}" ]; then
+      rm -rf "${dir}"
+      echo "removed ${dir}"
+    fi
+    if id -u "${user}" >/dev/null 2>&1; then
+      userdel "${user}" >/dev/null 2>&1 || true
+      echo "removed system user ${user}"
+    fi
+  elif [ -e "${dir}" ]; then
+    echo "kept ${dir}"
   fi
-  if id -u {{user}} >/dev/null 2>&1; then
-    userdel {{user}} >/dev/null 2>&1 || true
-    echo "removed system user {{user}}"
-  fi
-elif [ -e {{data_dir}} ]; then
-  echo "kept {{data_dir}}"
-fi
+done

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NAMES } from '../../src/deploy/layout.js';
+import { RELEASE_SERVICES, SERVICE_NAMES } from '../../src/deploy/layout.js';
 import { resolveDeployOptions, wantedServices } from '../../src/deploy/options.js';
 import * as remote from '../../src/deploy/remote/commands.js';
 import { hostFiles, maskSecrets, renderConfig, renderEnvFile } from '../../src/deploy/remote/files.js';
@@ -203,7 +203,7 @@ describe('rendered files pass the tools that check them', () => {
         writeFileSync(p, f.content);
         return p;
       });
-    expect(paths).toHaveLength(SERVICE_NAMES.length);
+    expect(paths).toHaveLength(RELEASE_SERVICES.length);
     const verify = spawnSync('systemd-analyze', ['verify', ...paths], { encoding: 'utf8' });
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);
@@ -248,6 +248,8 @@ describe('rendered files pass the tools that check them', () => {
         services,
         ports: { broker: 9092, api: 8082 },
         allServices: SERVICE_NAMES,
+        prometheusBin: '/usr/bin/prometheus',
+        grafanaDir: '/opt/citystream/grafana/6107ad27016296aa',
       }).script,
       setup: remote.setupStep().script,
       install: remote.installReleaseStep('0.1.0-abc').script,
@@ -255,7 +257,7 @@ describe('rendered files pass the tools that check them', () => {
       teardownKeep: remote.teardownStep(true).script,
       write: remote.writeFileStep(fileOf('citystream.env')).script,
       tables: remote.createTablesStep(8000).script,
-      health: remote.healthProbeStep(services, 8082).script,
+      health: remote.healthProbeStep(services, { api: 8082, prometheus: 9090, grafana: 3000 }).script,
       status: remote.statusStep(services, 8082).script,
       follow: remote.journalStep(services, { follow: true }).script,
       rollback: remote.rollbackStep({

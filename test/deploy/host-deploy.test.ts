@@ -15,11 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { deployToHost, type DeployIO } from '../../src/deploy/deploy.js';
 import { HOST_LAYOUT } from '../../src/deploy/layout.js';
-import { teardownStep } from '../../src/deploy/remote/commands.js';
 import { execaSpawner, type SpawnRequest, type Spawner } from '../../src/deploy/ssh/executor.js';
 import { captureIO, runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
+import { cleanHost, readlinkName, unitPids } from './support/host-state.js';
 import { hasSystemd, startSshd, type TestSshd } from './support/sshd.js';
 
 /*
@@ -319,19 +319,6 @@ describe('deploy --host to a real sshd', () => {
   }, 120_000);
 });
 
-function readlinkName(link: string): string {
-  return path.basename(execFileSync('readlink', [link], { encoding: 'utf8' }).trim());
-}
-
-/** The stand-in's main PIDs per unit (undefined under real systemd). */
-function unitPids(sshd: TestSshd): Record<string, number> | undefined {
-  if (!existsSync(sshd.standInState)) return undefined;
-  const pids: Record<string, number> = {};
-  for (const f of readdirSync(sshd.standInState).filter((n) => n.endsWith('.json')))
-    pids[f] = (JSON.parse(readFileSync(path.join(sshd.standInState, f), 'utf8')) as { pid: number }).pid;
-  return pids;
-}
-
 /** This build, packed, with dist/api/server.js made to throw on import: `serve` cannot start. */
 function brokenPackage(cwd: string): string {
   const dir = path.join(cwd, 'broken');
@@ -351,14 +338,4 @@ function brokenPackage(cwd: string): string {
   );
   execFileSync('tar', ['-czf', path.join(dir, 'broken.tgz'), '-C', dir, 'package']);
   return path.join(dir, 'broken.tgz');
-}
-
-/** Removes what an earlier, interrupted run may have left on this machine (the teardown script itself). */
-function cleanHost(sshd: TestSshd): void {
-  if (!existsSync(HOST_LAYOUT.root) && !existsSync(HOST_LAYOUT.etcDir) && !existsSync(HOST_LAYOUT.dataDir))
-    return;
-  execFileSync('sh', ['-c', teardownStep(false).script], {
-    env: { ...process.env, PATH: `${path.join(sshd.dir, 'bin')}:${process.env.PATH ?? ''}` },
-    stdio: 'ignore',
-  });
 }

@@ -138,6 +138,8 @@ describe('health and status parsing', () => {
         },
       ],
       api: 200,
+      prometheus: null,
+      grafana: null,
       lag: { group: 'g', state: 'Stable', partitions: [], total_lag: 0 },
     });
   });

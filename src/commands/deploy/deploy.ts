@@ -27,6 +27,11 @@ export interface DeployCommandFlags extends HostFlags {
   dryRun?: boolean;
   package?: string;
   healthTimeout: number;
+  monitoring?: boolean;
+  prometheusPort: number;
+  grafanaPort: number;
+  grafanaTarball?: string;
+  grafanaSha256?: string;
   allowCidr?: string;
   allowAny?: boolean;
   instanceType?: string;
@@ -40,6 +45,9 @@ const HOST_ONLY = {
   brokerAdvertise: '--broker-advertise',
   secrets: '--secrets',
   package: '--package',
+  monitoring: '--monitoring',
+  grafanaTarball: '--grafana-tarball',
+  grafanaSha256: '--grafana-sha256',
 };
 const AWS_ONLY = {
   allowCidr: '--allow-cidr',
@@ -94,6 +102,7 @@ export const deployCommand = defineCommand<DeployCommandFlags>({
     'citystream deploy --host root@10.0.0.5 --no-producer --api-port 9090',
     'citystream deploy --host ec2-user@host --brokers b-1.msk.example:9092 --dynamodb aws --region eu-west-1',
     'citystream deploy --host root@10.0.0.5 --dry-run',
+    'citystream deploy --host root@10.0.0.5 --monitoring   # then: citystream tunnel grafana',
   ],
   settings: [
     { key: 'apiPort', description: 'port of the REST API on the host' },
@@ -162,6 +171,32 @@ export const deployCommand = defineCommand<DeployCommandFlags>({
       hidden: true,
     },
     {
+      flags: '--monitoring',
+      description:
+        '--host: also Prometheus (scraping every service) and Grafana (datasource and dashboards provisioned), on 127.0.0.1 of the host; see `citystream tunnel`',
+    },
+    {
+      flags: '--prometheus-port <port>',
+      description: 'port of Prometheus on 127.0.0.1 of the host (--monitoring)',
+      parse: intInRange(1, 65535),
+      default: 9090,
+    },
+    {
+      flags: '--grafana-port <port>',
+      description: 'port of Grafana on 127.0.0.1 of the host (--monitoring)',
+      parse: intInRange(1, 65535),
+      default: 3000,
+    },
+    {
+      flags: '--grafana-tarball <url>',
+      description:
+        'install Grafana from this release tarball (a mirror, another architecture) instead of the pinned one; needs --grafana-sha256',
+    },
+    {
+      flags: '--grafana-sha256 <hex>',
+      description: 'the SHA-256 the --grafana-tarball must have; the host checks it before unpacking',
+    },
+    {
       flags: '--health-timeout <seconds>',
       description: 'how long to wait for health',
       parse: intInRange(5, 3600),
@@ -179,6 +214,12 @@ async function deployHost(ctx: Context, flags: DeployCommandFlags, target: HostT
     });
   const { deployToHost, checkIdentityFile } = await import('../../deploy/deploy.js');
   if (target.identityFile) await checkIdentityFile(target.identityFile);
+  if ((flags.grafanaTarball === undefined) !== (flags.grafanaSha256 === undefined))
+    throw new UserError('--grafana-tarball and --grafana-sha256 go together', {
+      hint: 'pass the URL of a Grafana release tarball and its SHA-256, or neither for the pinned release',
+    });
+  if (flags.grafanaTarball !== undefined && !flags.monitoring)
+    throw new UserError('--grafana-tarball is for --monitoring', { hint: 'add --monitoring' });
   const brokersGiven = isGiven(ctx.sources.brokers);
   const kafka = flags.kafka ?? (brokersGiven ? 'external' : 'embedded');
   const result = await deployToHost(
@@ -199,7 +240,13 @@ async function deployHost(ctx: Context, flags: DeployCommandFlags, target: HostT
         dynamo: ctx.config.dynamoPort,
         processorMetrics: flags.metricsPort,
         producerMetrics: flags.producerMetricsPort,
+        prometheus: flags.prometheusPort,
+        grafana: flags.grafanaPort,
       },
+      monitoring: Boolean(flags.monitoring),
+      ...(flags.grafanaTarball !== undefined && {
+        grafana: { url: flags.grafanaTarball, sha256: String(flags.grafanaSha256).toLowerCase() },
+      }),
       brokerAdvertised: flags.brokerAdvertise,
       secrets: flags.secrets ? await readSecretsFile(flags.secrets, ctx.io.cwd) : {},
       healthTimeoutMs: flags.healthTimeout * 1000,
@@ -221,6 +268,7 @@ async function deployHost(ctx: Context, flags: DeployCommandFlags, target: HostT
     services: result.services,
     api: result.api,
     brokers: result.brokers,
+    monitoring: result.monitoring ?? null,
     duration_ms: result.durationMs,
   };
   ctx.out.result(document, () =>
@@ -233,6 +281,14 @@ async function deployHost(ctx: Context, flags: DeployCommandFlags, target: HostT
       ['started', result.started.join(', ') || '-'],
       ['API', result.api],
       ['brokers', result.brokers.join(',')],
+      ...(result.monitoring
+        ? ([
+            [
+              'monitoring',
+              `Prometheus ${result.monitoring.prometheus}, Grafana ${result.monitoring.grafana} on the host: citystream tunnel grafana`,
+            ],
+          ] as Array<[string, string]>)
+        : []),
       ['took', `${(result.durationMs / 1000).toFixed(1)} s`],
     ]),
   );

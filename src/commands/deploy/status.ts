@@ -51,9 +51,14 @@ export async function runStatus(ctx: Context, flags: HostFlags, aws: AwsOverride
               String(p.lag),
             ]),
           );
-    const health =
-      status.api.health === 200 ? 'ok' : status.api.health ? `HTTP ${status.api.health}` : 'no answer';
-    return `stack ${status.stack} on ${status.host}, release ${status.release ?? 'none'}\n${units}\nAPI ${status.api.url}: ${health}\n${lagText}`;
+    const answer = (code: number | null, ok: string) =>
+      code === 200 ? ok : code ? `HTTP ${code}` : 'no answer';
+    const health = answer(status.api.health, 'ok');
+    const monitoring = status.monitoring
+      ? `Prometheus ${status.monitoring.prometheus.address} on the host: ${answer(status.monitoring.prometheus.ready, 'ready')}; ` +
+        `Grafana ${status.monitoring.grafana.address}: ${answer(status.monitoring.grafana.health, 'ok')} (citystream tunnel grafana|prometheus)\n`
+      : '';
+    return `stack ${status.stack} on ${status.host}, release ${status.release ?? 'none'}\n${units}\nAPI ${status.api.url}: ${health}\n${monitoring}${lagText}`;
   });
 }
 

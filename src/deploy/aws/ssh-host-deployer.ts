@@ -1,4 +1,5 @@
-import { deployToHost, describeHostDeploy, type DeployIO, type DeployRequest } from '../deploy.js';
+import { deployToHost, type DeployIO, type DeployRequest } from '../deploy.js';
+import { describeHostDeploy } from '../dry-run.js';
 import { stackStatus } from '../operate.js';
 import { unitName } from '../layout.js';
 import { DEFAULT_PORTS, type HostTarget as SshTarget } from '../options.js';

@@ -1,5 +1,7 @@
 import { HOST_LAYOUT, unitName, type HostLayout, type ServiceName } from '../layout.js';
+import { MONITORING_LAYOUT, type MonitoringLayout } from '../monitoring.js';
 import type { HostFile } from './files.js';
+import { monitoringProbes } from './monitoring-commands.js';
 import { renderTemplateFile } from './render.js';
 import { quote, shellJoin } from './shell.js';
 
@@ -29,10 +31,15 @@ export function preflightStep(args: {
   services: readonly ServiceName[];
   ports: Partial<Record<ServiceName, number>>;
   allServices: readonly ServiceName[];
+  /** Debian's Prometheus binary, and the directory of the Grafana tarball (--monitoring). */
+  prometheusBin: string;
+  grafanaDir: string;
   layout?: HostLayout;
 }): RemoteStep {
   const layout = args.layout ?? L;
   const script = renderTemplateFile('host/preflight.sh', {
+    prometheus_bin: args.prometheusBin,
+    grafana_dir: args.grafanaDir,
     root: layout.root,
     current: layout.current,
     releases: layout.releases,
@@ -174,17 +181,34 @@ export function createTablesStep(dynamoPort: number | undefined, layout: HostLay
   };
 }
 
+/** Prints the HTTP status of a URL on the host (0: no answer within 3 s); the URL is its argument. */
+const FETCH_STATUS =
+  'fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }).then((r) => console.log(r.status), () => console.log(0))';
+
+function statusLine(name: string, url: string): string {
+  return `echo "${name} $(node -e ${quote(FETCH_STATUS)} ${url})"`;
+}
+
+/** The ports the health probe and status ask on the host. */
+export interface ProbePorts {
+  api: number;
+  prometheus: number;
+  grafana: number;
+}
+
 /**
- * One health probe: each unit's state, the API's health status code, and (once both are fine) the
- * processor group's state through the release's own `citystream lag --json`. One line per fact.
+ * One health probe: each unit's state, the API's health status code, with --monitoring Prometheus's
+ * /-/ready and Grafana's /api/health, and (once units and API are fine) the processor group's state
+ * through the release's own `citystream lag --json`. One line per fact.
  */
 export function healthProbeStep(
   services: readonly ServiceName[],
-  apiPort: number,
+  ports: ProbePorts,
   layout: HostLayout = L,
 ): RemoteStep {
-  const fetchHealth =
-    'fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }).then((r) => console.log(r.status), () => console.log(0))';
+  const monitoring = services.includes('prometheus')
+    ? monitoringProbes(ports).map((p) => statusLine(p.name, p.url))
+    : [];
   const lines = [
     'set -u',
     'ok=yes',
@@ -193,9 +217,10 @@ export function healthProbeStep(
     '  echo "unit $u $state"',
     '  [ "$state" = active ] || ok=no',
     'done',
-    `api=$(node -e ${quote(fetchHealth)} http://127.0.0.1:${apiPort}/api/v1/health)`,
+    `api=$(node -e ${quote(FETCH_STATUS)} http://127.0.0.1:${ports.api}/api/v1/health)`,
     'echo "api $api"',
     '[ "$api" = 200 ] || ok=no',
+    ...monitoring,
     'if [ "$ok" = yes ]; then',
     `  state=$( ${citystreamCommand(['--json', 'lag'], layout)} 2>/dev/null | node -e ${quote(
       'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { try { console.log(JSON.parse(s).state ?? "none"); } catch { console.log("none"); } })',
@@ -246,6 +271,7 @@ export function statusStep(
   services: readonly ServiceName[],
   apiPort: number | undefined,
   layout: HostLayout = L,
+  monitoring?: { prometheus: number; grafana: number },
 ): RemoteStep {
   const lines = [
     'set -u',
@@ -255,11 +281,8 @@ export function statusStep(
     '  systemctl show "$u.service" -p ActiveState -p SubState -p ActiveEnterTimestamp -p NRestarts -p UnitFileState 2>/dev/null || true',
     'done',
   ];
-  if (apiPort !== undefined) {
-    const fetchHealth =
-      'fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }).then((r) => console.log(r.status), () => console.log(0))';
-    lines.push(`echo "api $(node -e ${quote(fetchHealth)} http://127.0.0.1:${apiPort}/api/v1/health)"`);
-  }
+  if (apiPort !== undefined) lines.push(statusLine('api', `http://127.0.0.1:${apiPort}/api/v1/health`));
+  if (monitoring) for (const p of monitoringProbes(monitoring)) lines.push(statusLine(p.name, p.url));
   lines.push(`if [ -e ${layout.current} ]; then`);
   lines.push('  echo "--- lag"');
   lines.push(`  ${citystreamCommand(['--json', 'lag'], layout)} 2>&1 || true`);
@@ -269,16 +292,19 @@ export function statusStep(
 
 /**
  * Puts the previous release and the files this deploy replaced back (a file the deploy created is
- * removed), reloads systemd and restarts the given services.
+ * removed), stops the units this deploy added, reloads systemd and restarts the given services.
  */
 export function rollbackStep(args: {
   previousRelease: string;
   files: ReadonlyArray<{ path: string; existed: boolean }>;
   restart: readonly ServiceName[];
+  /** Units this deploy added: stopped and disabled before their files go. */
+  stop?: readonly ServiceName[];
   layout?: HostLayout;
 }): RemoteStep {
   const layout = args.layout ?? L;
   const lines = ['set -eu'];
+  if (args.stop && args.stop.length > 0) lines.push(`systemctl disable --now ${units(args.stop)} || true`);
   for (const f of args.files) {
     const backup = quote(`${layout.rollbackDir}/${basename(f.path)}`);
     lines.push(f.existed ? `mv -f ${backup} ${quote(f.path)}` : `rm -f ${quote(f.path)}`);
@@ -289,23 +315,31 @@ export function rollbackStep(args: {
   return { title: `roll back to release ${args.previousRelease}`, script: lines.join('\n') };
 }
 
-export function teardownStep(keepData: boolean, layout: HostLayout = L): RemoteStep {
+export function teardownStep(
+  keepData: boolean,
+  layout: HostLayout = L,
+  mon: MonitoringLayout = MONITORING_LAYOUT,
+): RemoteStep {
   const script = renderTemplateFile('host/teardown.sh', {
     keep_data: keepData ? 'yes' : 'no',
     unit_dir: layout.unitDir,
     root: layout.root,
     etc_dir: layout.etcDir,
+    monitoring_etc_dir: mon.etcDir,
     data_dir: layout.dataDir,
     user: layout.user,
+    monitoring_data_dir: mon.dataDir,
+    monitoring_user: mon.user,
   });
   return { title: 'remove citystream from the host', script };
 }
 
 /** What teardown would find, without changing anything (for --dry-run and the confirmation). */
-export function inventoryStep(layout: HostLayout = L): RemoteStep {
+export function inventoryStep(layout: HostLayout = L, mon: MonitoringLayout = MONITORING_LAYOUT): RemoteStep {
+  const dirs = [layout.root, layout.etcDir, layout.dataDir, mon.etcDir, mon.dataDir];
   const script = [
     `for f in ${layout.unitDir}/citystream-*.service; do [ -e "$f" ] && echo "unit $(basename "$f")"; done`,
-    `for d in ${layout.root} ${layout.etcDir} ${layout.dataDir}; do [ -e "$d" ] && echo "path $d"; done`,
+    `for d in ${dirs.join(' ')}; do [ -e "$d" ] && echo "path $d"; done`,
     'true',
   ].join('\n');
   return { title: 'list what citystream installed', script };

@@ -1,5 +1,14 @@
-import { HOST_LAYOUT, unitName, unitPath, type HostLayout, type ServiceName } from '../layout.js';
+import {
+  HOST_LAYOUT,
+  runsRelease,
+  unitName,
+  unitPath,
+  type HostLayout,
+  type ReleaseService,
+  type ServiceName,
+} from '../layout.js';
 import type { DeployOptions } from '../options.js';
+import { monitoringFiles } from './monitoring-files.js';
 import { renderTemplateFile } from './render.js';
 
 /** A file a deploy writes on the host. */
@@ -17,7 +26,7 @@ export interface HostFile {
 }
 
 /** What the embedded services each need first (for After=/Wants=). */
-const DEPENDS_ON: Record<ServiceName, ServiceName[]> = {
+const DEPENDS_ON: Record<ReleaseService, ReleaseService[]> = {
   broker: [],
   dynamodb: [],
   processor: ['broker', 'dynamodb'],
@@ -27,7 +36,7 @@ const DEPENDS_ON: Record<ServiceName, ServiceName[]> = {
 
 /** The systemd unit of one service, rendered from templates/systemd/<unit>.service. */
 export function renderUnit(
-  service: ServiceName,
+  service: ReleaseService,
   options: DeployOptions,
   services: readonly ServiceName[],
   node: string,
@@ -47,7 +56,7 @@ export function renderUnit(
     config_file: layout.configFile,
     after,
   };
-  const specific: Record<ServiceName, Record<string, string>> = {
+  const specific: Record<ReleaseService, Record<string, string>> = {
     broker: {
       broker_host: options.brokerListen,
       broker_advertised_host: options.brokerAdvertised,
@@ -119,13 +128,17 @@ export function secretProblem(name: string, value: string): string | undefined {
   return undefined;
 }
 
-/** Every file a deploy writes, in write order: configuration first, then one unit per service. */
+/**
+ * Every file a deploy writes, in write order: configuration first, then one unit per service, then (with
+ * --monitoring) Prometheus's and Grafana's. The shared configuration concerns only the release's services.
+ */
 export function hostFiles(
   options: DeployOptions,
   services: readonly ServiceName[],
   node: string,
   layout: HostLayout = HOST_LAYOUT,
 ): HostFile[] {
+  const release = services.filter(runsRelease);
   return [
     {
       path: layout.configFile,
@@ -134,7 +147,7 @@ export function hostFiles(
       group: layout.user,
       content: renderConfig(options, layout),
       secret: false,
-      affects: [...services],
+      affects: [...release],
     },
     {
       path: layout.envFile,
@@ -143,9 +156,9 @@ export function hostFiles(
       group: layout.user,
       content: renderEnvFile(options),
       secret: Object.keys(options.secrets).length > 0,
-      affects: [...services],
+      affects: [...release],
     },
-    ...services.map((service) => ({
+    ...release.map((service) => ({
       path: unitPath(service, layout),
       mode: '0644',
       owner: 'root',
@@ -154,6 +167,7 @@ export function hostFiles(
       secret: false,
       affects: [service],
     })),
+    ...(services.includes('prometheus') ? monitoringFiles(options, services, layout) : []),
   ];
 }
 

@@ -118,8 +118,23 @@ export function portsInUse(
 ): UserError {
   const list = busy.map((b) => `${b.port} (${b.service})`).join(', ');
   return new UserError(`port${busy.length > 1 ? 's' : ''} ${list} already in use on ${host.host}`, {
-    hint: 'stop what listens there, or move citystream with --api-port, --broker-port, --dynamo-port or --metrics-port',
+    hint: 'stop what listens there, or move citystream with --api-port, --broker-port, --dynamo-port, --metrics-port, --prometheus-port or --grafana-port',
   });
+}
+
+export function noPrometheus(host: HostDescription): UserError {
+  return new UserError(`${host.host} has no Prometheus (/usr/bin/prometheus) and no apt-get to install it`, {
+    hint: 'install Prometheus on the host so that /usr/bin/prometheus exists, or deploy without --monitoring',
+  });
+}
+
+export function grafanaNotForArch(host: HostDescription, arch: string): UserError {
+  return new UserError(
+    `the pinned Grafana tarball is for x86_64 and ${host.host} is ${arch || 'of an unknown architecture'}`,
+    {
+      hint: 'pass --grafana-tarball URL and --grafana-sha256 HEX of the Grafana release for that architecture',
+    },
+  );
 }
 
 function firstLine(text: string, pattern: RegExp): string {

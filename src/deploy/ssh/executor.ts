@@ -125,6 +125,31 @@ export class SshExecutor {
 
   /** ssh's argv for one remote command. */
   async sshArgs(remoteCommand: string): Promise<string[]> {
+    const args = await this.commonArgs();
+    args.push('-T', `${this.target.user}@${this.target.host}`, remoteCommand);
+    return args;
+  }
+
+  /**
+   * ssh's argv for a local forward and nothing else (-N): 127.0.0.1:localPort here to 127.0.0.1:remotePort
+   * on the host. ExitOnForwardFailure: if the local port cannot be bound, ssh exits instead of idling.
+   */
+  async forwardArgs(localPort: number, remotePort: number): Promise<string[]> {
+    const args = await this.commonArgs();
+    args.push(
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-N',
+      '-n',
+      '-L',
+      `127.0.0.1:${localPort}:127.0.0.1:${remotePort}`,
+      `${this.target.user}@${this.target.host}`,
+    );
+    return args;
+  }
+
+  /** The options every ssh call gets: key, BatchMode, timeouts, the stack's pinned known_hosts. */
+  private async commonArgs(): Promise<string[]> {
     const pinned = await readKnownHosts(this.target.knownHostsFile);
     const args = ['-p', String(this.target.port)];
     if (this.target.identityFile) args.push('-i', this.target.identityFile, '-o', 'IdentitiesOnly=yes');
@@ -147,9 +172,6 @@ export class SshExecutor {
       'HashKnownHosts=no',
       '-o',
       'LogLevel=ERROR',
-      '-T',
-      `${this.target.user}@${this.target.host}`,
-      remoteCommand,
     );
     return args;
   }

@@ -34,7 +34,7 @@ vi.mock('../../../src/deploy/deploy.js', async (importOriginal) => {
         identityFile: target.identityFile,
         hostKey: target.knownHostsLine ?? '',
         services: ['processor', 'api', 'producer'],
-        apiPort: request.ports!.api,
+        apiPort: request.ports?.api ?? 8082,
         kafka: 'embedded',
         brokers: ['127.0.0.1:9092'],
       });
