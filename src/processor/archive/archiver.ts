@@ -313,6 +313,8 @@ export class Archiver {
   private report(err: unknown): void {
     if (err instanceof StaleFlush) return;
     if (REBALANCE_ERRORS.has((err as { type?: string }).type ?? '')) return; // the next generation redoes it
+    // The user's mistake (bucket gone, credentials revoked) does not mend itself: the archive stops.
+    if (rootCause(err) instanceof UserError) return this.crashed(rootCause(err));
     this.options.onError?.(err);
   }
 

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServiceError, UserError } from '../../../src/errors.js';
 import { ProcessorMetrics } from '../../../src/processor/metrics.js';
 import { ArchiveMetrics } from '../../../src/processor/archive/archive-metrics.js';
 import { Archiver, type ArchiverOptions } from '../../../src/processor/archive/archiver.js';
 import { FileStore } from '../../../src/processor/archive/file-store.js';
+import type { ArchiveStore } from '../../../src/processor/archive/store.js';
 import { hourOf } from '../../../src/processor/archive/objects.js';
 import { encodePendingHours } from '../../../src/processor/archive/pending-hours.js';
 import { readArchive } from '../../support/archive.js';
@@ -84,9 +86,16 @@ describe('Archive > archiver', () => {
   it('writes objects of exactly max-events, the tail by age, and commits every partition to its log end', async () => {
     const { topic, group, store } = await fresh(3);
     const metrics = new ProcessorMetrics();
-    const a = archiver({ topic, group, store, metrics: new ArchiveMetrics(metrics) });
-    await a.start();
+    // All in the log first: the only object an age flush cuts is then each partition's tail.
     await sendAll(broker.kafka, topic, messages(1_000, 'n'));
+    const a = archiver({
+      topic,
+      group,
+      store,
+      metrics: new ArchiveMetrics(metrics),
+      limits: { maxAgeMs: 1_000 },
+    });
+    await a.start();
     await waitForZeroLag(broker.kafka, group, topic, 60_000);
     const archived = await expectExactlyTheTopic(topic, store);
     const ends = await logEnds(broker.kafka, topic);
@@ -190,6 +199,55 @@ describe('Archive > archiver', () => {
     await waitForZeroLag(broker.kafka, group, topic, 90_000);
     await expectExactlyTheTopic(topic, store);
     await second.stop();
+  });
+
+  it('a flush that failed half-way (the service’s error) is reported, cleared and written again, once', async () => {
+    const { topic, group, store } = await fresh(1);
+    // Records of two hours: an age flush writes two objects, and the second fails once.
+    const hour = 3_600_000;
+    const base = Math.floor(Date.now() / hour) * hour - 2 * hour;
+    await sendAll(
+      broker.kafka,
+      topic,
+      messages(20, 'h').map((m, i) => ({ ...m, timestamp: String(base + (i < 10 ? 0 : hour)) })),
+    );
+    let puts = 0;
+    const flaky: ArchiveStore = Object.assign(Object.create(store) as FileStore, {
+      put: async (key: string, body: Buffer) => {
+        puts += 1;
+        if (puts === 2) throw new ServiceError('S3 is having a moment');
+        await store.put(key, body);
+      },
+    });
+    const errors: unknown[] = [];
+    const discarded: string[] = [];
+    const a = archiver({
+      topic,
+      group,
+      store: flaky,
+      onError: (err) => errors.push(err),
+      onDiscard: (_p, keys) => discarded.push(...keys),
+    });
+    await a.start();
+    await waitForZeroLag(broker.kafka, group, topic, 30_000);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['S3 is having a moment']);
+    expect(discarded.map((k) => path.posix.basename(k))).toEqual(['part-0-0-9.ndjson.gz']);
+    await expectExactlyTheTopic(topic, store);
+    await a.stop();
+  });
+
+  it('the user’s error in an age flush (the bucket went away) ends the archive with it', async () => {
+    const { topic, group, store } = await fresh(1);
+    await sendAll(broker.kafka, topic, messages(5, 'u'));
+    const gone: ArchiveStore = Object.assign(Object.create(store) as FileStore, {
+      put: async () => {
+        throw new UserError('bucket archive-bucket does not exist');
+      },
+    });
+    const a = archiver({ topic, group, store: gone, limits: { maxEvents: 1_000 } });
+    await a.start();
+    await expect(a.done).rejects.toThrow('bucket archive-bucket does not exist');
+    await a.stop();
   });
 
   it('a clean stop archives what it holds and commits it, however young', async () => {

@@ -94,6 +94,23 @@ describe.each(Object.keys(targets))('Archive store %s', (name) => {
     await store.delete([]);
     store.close();
   });
+
+  it('lists and deletes past one page of keys (S3 pages at 1 000)', async () => {
+    const { store } = await targets[name]!();
+    const keys = Array.from(
+      { length: 1_050 },
+      (_, i) => `t/dt=2026-11-22/hour=10/part-0-${i}-${i}.ndjson.gz`,
+    );
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((k) => store.put(k, Buffer.from('x'))));
+    await store.check(); // a one-key listing of a prefix that holds more
+    const listed = await store.list('t/dt=2026-11-22/hour=10/part-0-');
+    expect(listed).toHaveLength(keys.length);
+    expect(new Set(listed)).toEqual(new Set(keys));
+    await store.delete(listed);
+    expect(await store.list('t/')).toEqual([]);
+    store.close();
+  });
 });
 
 describe('Archive store file://', () => {
