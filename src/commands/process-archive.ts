@@ -52,3 +52,9 @@ export async function startBeside(
     throw err;
   }
 }
+
+/** The summary's archive part: `archived 300 messages in 6 objects to file:///…`. */
+export function describeArchived(archive: RunningArchive): string {
+  const { events, objects } = archive.archiver.totals;
+  return `archived ${events} messages in ${objects} object${objects === 1 ? '' : 's'} to ${archive.target.url}`;
+}

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Context } from './context.js';
 import type { ProcessFlags } from './process.js';
-import { openArchiveFlag, startBeside } from './process-archive.js';
+import { describeArchived, openArchiveFlag, startBeside } from './process-archive.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
 /** `process --workload clickstream`: the PostgreSQL sink, exactly once, until Ctrl-C. */
@@ -55,11 +55,16 @@ export async function processClickstream(ctx: Context, flags: ProcessFlags): Pro
   } catch (err) {
     throw pgc.translatePgError(err, running.connection);
   }
-  const totals = { ...processor.totals, lag: processor.totalLag() };
+  const totals = {
+    ...processor.totals,
+    lag: processor.totalLag(),
+    ...(archive ? { archived: { ...archive.archiver.totals } } : {}),
+  };
   ctx.out.result(
     totals,
     () =>
       `processed ${totals.consumed} messages: ${totals.valid} valid, ${totals.invalid} malformed, ${totals.late} late, ` +
-      `${totals.replayed} already processed; ${totals.deadLetters} to ${config.dlqTopic}`,
+      `${totals.replayed} already processed; ${totals.deadLetters} to ${config.dlqTopic}` +
+      (archive ? `; ${describeArchived(archive)}` : ''),
   );
 }

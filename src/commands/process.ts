@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { defineCommand } from './define-command.js';
-import { openArchiveFlag, startBeside } from './process-archive.js';
+import { describeArchived, openArchiveFlag, startBeside } from './process-archive.js';
 import { intInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
@@ -158,14 +158,19 @@ export const processCommand = defineCommand<ProcessFlags>({
     } catch (err) {
       throw translateKafkaError(err, ctx.config, 'consumer');
     }
-    const totals = { ...processor.totals, lag: processor.totalLag() };
+    const totals = {
+      ...processor.totals,
+      lag: processor.totalLag(),
+      ...(archive ? { archived: { ...archive.archiver.totals } } : {}),
+    };
     if (ctx.out.json && view) return; // the NDJSON stream was the output
     ctx.out.result(
       totals,
       () =>
         `processed ${totals.consumed} messages: ${totals.valid} valid, ${totals.invalid} malformed, ${totals.late} late, ` +
         `${totals.replayed} already processed, ${totals.duplicates} duplicates dropped, ${totals.conflicting} conflicting; ` +
-        `${totals.deadLetters} to ${ctx.config.dlqTopic}`,
+        `${totals.deadLetters} to ${ctx.config.dlqTopic}` +
+        (archive ? `; ${describeArchived(archive)}` : ''),
     );
   },
 });

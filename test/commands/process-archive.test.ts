@@ -137,5 +137,8 @@ describe('citystream process --archive', () => {
     expect(metrics).toContain('citystream_archive_events_total 300');
     controller.abort('SIGINT');
     expect(await exit).toBe(0);
+    expect(output().stdout).toMatch(
+      new RegExp(`; archived 300 messages in \\d+ objects to file://${root}\\n$`),
+    );
   });
 });
