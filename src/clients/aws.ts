@@ -6,6 +6,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Config } from '../config/settings.js';
 import { isExpectedError, ServiceError, UserError } from '../errors.js';
+import { configuredEndpoint } from './aws-endpoint.js';
 import { createDynamoClient } from './dynamodb.js';
 
 /**
@@ -48,8 +49,7 @@ export function endpointFor(
   service: ServiceKey,
   env: Record<string, string | undefined>,
 ): string | undefined {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
-  return env[`AWS_ENDPOINT_URL_${SERVICES[service].envId}`] || env.AWS_ENDPOINT_URL || undefined;
+  return configuredEndpoint(SERVICES[service].envId, env);
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;

@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../config/settings.js';
 import { isExpectedError, ServiceError, UserError } from '../errors.js';
+import { connectionCode } from './socket-error.js';
 
 /** The part of the configuration that decides where DynamoDB requests go. */
 export type DynamoTarget = Pick<Config, 'target' | 'region' | 'profile' | 'endpoint'> &
@@ -115,7 +116,6 @@ export function describeEndpoint(config: DynamoTarget): string {
   return `DynamoDB in ${config.region}`;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH']);
 const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError',
   'UnrecognizedClientException',
@@ -198,20 +198,6 @@ function isRetryableName(name: string): boolean {
     name === 'InternalServerError' ||
     name === 'ServiceUnavailable'
   );
-}
-
-/** The socket error code of a failed connection, also when Node reports several attempts at once. */
-function connectionCode(err: unknown): string | undefined {
-  const e = err as { code?: string; errors?: unknown[]; cause?: unknown } | null;
-  if (!e || typeof e !== 'object') return undefined;
-  if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return e.code;
-  if (Array.isArray(e.errors)) {
-    for (const inner of e.errors) {
-      const code = connectionCode(inner);
-      if (code) return code;
-    }
-  }
-  return undefined;
 }
 
 /** The table a request addressed, to name it in a "does not exist" message. */

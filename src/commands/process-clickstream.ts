@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Context } from './context.js';
 import type { ProcessFlags } from './process.js';
+import { describeArchived, openArchiveFlag, startBeside } from './process-archive.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
 /** `process --workload clickstream`: the PostgreSQL sink, exactly once, until Ctrl-C. */
@@ -18,6 +19,7 @@ export async function processClickstream(ctx: Context, flags: ProcessFlags): Pro
       import('../clients/postgres.js'),
     ]);
   const config = clickstreamConfig(ctx.config, ctx.sources);
+  const archiveFlag = await openArchiveFlag(ctx, config);
   const metrics = new ProcessorMetrics({ defaultMetrics: true });
   const running = await startClickstreamProcessor(config, {
     env: ctx.io.env,
@@ -27,7 +29,11 @@ export async function processClickstream(ctx: Context, flags: ProcessFlags): Pro
     logTo: ctx.io.stderr,
     onError: (err) => ctx.out.warn(`idle tick failed: ${(err as Error).message}`),
     overrides: flags.tickMs === undefined ? {} : { tickMs: flags.tickMs },
+  }).catch((err: unknown) => {
+    archiveFlag?.close();
+    throw err;
   });
+  const archive = await startBeside(archiveFlag, running, { fromBeginning: flags.fromBeginning, metrics });
   const server = flags.metricsPort === undefined ? undefined : await serveMetrics(metrics, flags.metricsPort);
   const { processor } = running;
   ctx.out.info(
@@ -40,20 +46,25 @@ export async function processClickstream(ctx: Context, flags: ProcessFlags): Pro
     await runUntilStopped(ctx, {
       stopping: 'stopping: finishing in-flight batches and committing…',
       stopped: 'processor stopped',
-      ended: processor.done,
+      ended: archive ? Promise.race([processor.done, archive.done]) : processor.done,
       stop: async () => {
-        await running.stop();
+        await Promise.all([running.stop(), archive?.stop()]);
         await server?.close();
       },
     });
   } catch (err) {
     throw pgc.translatePgError(err, running.connection);
   }
-  const totals = { ...processor.totals, lag: processor.totalLag() };
+  const totals = {
+    ...processor.totals,
+    lag: processor.totalLag(),
+    ...(archive ? { archived: { ...archive.archiver.totals } } : {}),
+  };
   ctx.out.result(
     totals,
     () =>
       `processed ${totals.consumed} messages: ${totals.valid} valid, ${totals.invalid} malformed, ${totals.late} late, ` +
-      `${totals.replayed} already processed; ${totals.deadLetters} to ${config.dlqTopic}`,
+      `${totals.replayed} already processed; ${totals.deadLetters} to ${config.dlqTopic}` +
+      (archive ? `; ${describeArchived(archive)}` : ''),
   );
 }

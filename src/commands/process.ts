@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { defineCommand } from './define-command.js';
+import { describeArchived, openArchiveFlag, startBeside } from './process-archive.js';
 import { intInRange } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
@@ -28,6 +29,8 @@ export const processCommand = defineCommand<ProcessFlags>({
     'citystream process --workload clickstream --sink postgres --pg-url postgres://citystream@db:5432/citystream',
     'citystream process --workload clickstream --pg-secret arn:aws:secretsmanager:us-east-1:123:secret:rds',
     'citystream process --session-timeout 6000 --heartbeat-interval 1000   # a killed member stalls its partitions 6 s',
+    'citystream process --archive file:///var/lib/citystream/archive   # every raw message, gzip NDJSON by hour',
+    'AWS_PROFILE=prod citystream process --workload clickstream --archive s3://my-bucket/raw --archive-max-age 5m',
   ],
   settings: [
     'group',
@@ -44,6 +47,10 @@ export const processCommand = defineCommand<ProcessFlags>({
     'pgSecret',
     { key: 'sessionTimeoutMs', flag: '--session-timeout <ms>' },
     { key: 'heartbeatIntervalMs', flag: '--heartbeat-interval <ms>' },
+    { key: 'archive', flag: '--archive <url>' },
+    'archiveMaxEvents',
+    'archiveMaxBytes',
+    'archiveMaxAge',
   ],
   options: [
     { flags: '--console', description: 'show a live view of the open windows, lag and throughput' },
@@ -97,6 +104,7 @@ export const processCommand = defineCommand<ProcessFlags>({
       import('../processor/console-view.js'),
       import('../clients/kafka.js'),
     ]);
+    const archiveFlag = await openArchiveFlag(ctx, ctx.config);
     const metrics = new ProcessorMetrics({ defaultMetrics: true });
     const running = await startPipelineProcessor(ctx.config, {
       sink,
@@ -108,8 +116,12 @@ export const processCommand = defineCommand<ProcessFlags>({
       logTo: ctx.io.stderr,
       onError: (err) => ctx.out.warn(`idle tick failed: ${(err as Error).message}`),
       onGroupJoin: (join) => ctx.out.info(describeJoin(ctx.config, join)),
+    }).catch((err: unknown) => {
+      archiveFlag?.close();
+      throw err;
     });
     const { processor } = running;
+    const archive = await startBeside(archiveFlag, running, { fromBeginning: flags.fromBeginning, metrics });
     const server =
       flags.metricsPort === undefined ? undefined : await serveMetrics(metrics, flags.metricsPort);
     ctx.out.info(
@@ -136,24 +148,29 @@ export const processCommand = defineCommand<ProcessFlags>({
       await runUntilStopped(ctx, {
         stopping: 'stopping: finishing in-flight batches and committing…',
         stopped: 'processor stopped',
-        ended: processor.done,
+        ended: archive ? Promise.race([processor.done, archive.done]) : processor.done,
         stop: async () => {
           if (timer) clearInterval(timer);
-          await running.stop();
+          await Promise.all([running.stop(), archive?.stop()]);
           await server?.close();
         },
       });
     } catch (err) {
       throw translateKafkaError(err, ctx.config, 'consumer');
     }
-    const totals = { ...processor.totals, lag: processor.totalLag() };
+    const totals = {
+      ...processor.totals,
+      lag: processor.totalLag(),
+      ...(archive ? { archived: { ...archive.archiver.totals } } : {}),
+    };
     if (ctx.out.json && view) return; // the NDJSON stream was the output
     ctx.out.result(
       totals,
       () =>
         `processed ${totals.consumed} messages: ${totals.valid} valid, ${totals.invalid} malformed, ${totals.late} late, ` +
         `${totals.replayed} already processed, ${totals.duplicates} duplicates dropped, ${totals.conflicting} conflicting; ` +
-        `${totals.deadLetters} to ${ctx.config.dlqTopic}`,
+        `${totals.deadLetters} to ${ctx.config.dlqTopic}` +
+        (archive ? `; ${describeArchived(archive)}` : ''),
     );
   },
 });

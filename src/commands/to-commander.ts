@@ -3,6 +3,8 @@ import { kebab } from '../config/resolve-config.js';
 import { envName, settings, type SettingDefinition, type SettingKey } from '../config/settings.js';
 import type { CommandEntry, CommandSpec, OptionSpec, SettingFlag } from './define-command.js';
 import { createContext, type CliIO, type GlobalFlags } from './context.js';
+import { formatDuration } from '../config/duration.js';
+import { durationInRange } from './duration-option.js';
 import { intInRange, numberInRange } from './option-parsers.js';
 
 /** Turns command declarations into commander commands; the only place commander objects are built. */
@@ -94,11 +96,12 @@ function settingOption(flag: SettingFlag): Option {
 /** " (0-65535; default 8082; env CITYSTREAM_API_PORT)": the schema's facts, in every help that offers it. */
 export function settingHelp(def: SettingDefinition): string {
   const facts: string[] = [];
-  if (def.min !== undefined && def.max !== undefined) facts.push(`${def.min}-${def.max}`);
+  const show = (v: unknown) => (def.type === 'duration' ? formatDuration(Number(v)) : String(v));
+  if (def.min !== undefined && def.max !== undefined) facts.push(`${show(def.min)}-${show(def.max)}`);
   if (def.choices && def.type === 'list') facts.push(`any of ${def.choices.join(',')}`);
   else if (def.choices) facts.push(def.choices.join(' | '));
   if (def.default !== undefined)
-    facts.push(`default ${Array.isArray(def.default) ? def.default.join(',') : String(def.default)}`);
+    facts.push(`default ${Array.isArray(def.default) ? def.default.join(',') : show(def.default)}`);
   facts.push(`env ${envName(def.key)}`);
   return ` (${facts.join('; ')})`;
 }
@@ -107,6 +110,7 @@ function placeholder(def: SettingDefinition): string {
   if (def.type === 'int' || def.type === 'number') return '<n>';
   if (def.type === 'list') return '<list>';
   if (def.type === 'url') return '<url>';
+  if (def.type === 'duration') return '<duration>';
   return '<value>';
 }
 
@@ -116,6 +120,7 @@ function settingParser(def: SettingDefinition): ((value: string) => unknown) | u
   const max = def.max ?? Number.MAX_SAFE_INTEGER;
   if (def.type === 'int') return intInRange(min, max);
   if (def.type === 'number') return numberInRange(min, max);
+  if (def.type === 'duration') return durationInRange(def.min ?? 0, def.max ?? Number.MAX_SAFE_INTEGER);
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { envName, settings, type Config, type SettingDefinition } from './settings.js';
 
 export type ConfigSource = 'flag' | 'env' | 'file' | 'default' | 'derived';
@@ -89,6 +90,23 @@ export function parseSetting(def: SettingDefinition, raw: unknown): { value: unk
       if (def.min !== undefined && n < def.min) return `must be at least ${def.min}, got ${n}`;
       if (def.max !== undefined && n > def.max) return `must be at most ${def.max}, got ${n}`;
       return { value: n };
+    }
+    case 'duration': {
+      const ms =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)
+            ? Number(raw)
+            : typeof raw === 'string'
+              ? parseDuration(raw)
+              : undefined;
+      if (ms === undefined || !Number.isFinite(ms))
+        return `expected a duration such as 30s, 10m or 1h, got "${String(raw)}"`;
+      if (def.min !== undefined && ms < def.min)
+        return `must be at least ${formatDuration(def.min)}, got ${formatDuration(ms)}`;
+      if (def.max !== undefined && ms > def.max)
+        return `must be at most ${formatDuration(def.max)}, got ${formatDuration(ms)}`;
+      return { value: Math.round(ms) };
     }
     case 'enum': {
       const s = String(raw);

@@ -1,5 +1,6 @@
 /** Every setting citystream reads, with its environment variable, default and validation, as data. */
-export type SettingType = 'string' | 'int' | 'number' | 'enum' | 'list' | 'url';
+/** `duration`: milliseconds, written as `60s`, `500ms`, `1h30m` (a bare number is milliseconds). */
+export type SettingType = 'string' | 'int' | 'number' | 'duration' | 'enum' | 'list' | 'url';
 
 export interface SettingDefinition {
   key: string;
@@ -159,6 +160,36 @@ export const settings = [
       'Secrets Manager secret (ARN or name) with the PostgreSQL host, port, dbname, username, password',
   },
   {
+    key: 'archive',
+    type: 'string',
+    description:
+      'raw archive of every consumed message as gzip NDJSON: file:///directory or s3://bucket/prefix (unset: no archive)',
+  },
+  {
+    key: 'archiveMaxEvents',
+    type: 'int',
+    min: 1,
+    max: 1_000_000,
+    default: 10_000,
+    description: 'an archive object holds at most this many messages',
+  },
+  {
+    key: 'archiveMaxBytes',
+    type: 'int',
+    min: 1024,
+    max: 1_073_741_824,
+    default: 33_554_432,
+    description: 'an archive object holds at most this many bytes of NDJSON (before gzip)',
+  },
+  {
+    key: 'archiveMaxAge',
+    type: 'duration',
+    min: 100,
+    max: 86_400_000,
+    default: 60_000,
+    description: "a partition's buffered messages are archived once the oldest has waited this long",
+  },
+  {
     key: 'billingMode',
     type: 'enum',
     choices: ['on-demand', 'provisioned'],
@@ -198,6 +229,12 @@ export interface Config {
   workload: 'city' | 'clickstream';
   pgUrl?: string;
   pgSecret?: string;
+  /** file:///dir or s3://bucket/prefix; unset: no archive. */
+  archive?: string;
+  archiveMaxEvents: number;
+  archiveMaxBytes: number;
+  /** Milliseconds. */
+  archiveMaxAge: number;
 }
 
 /** CITYSTREAM_DLQ_TOPIC for dlqTopic. */
