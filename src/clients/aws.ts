@@ -8,6 +8,7 @@ import type { Config } from '../config/settings.js';
 import { isExpectedError, ServiceError, UserError } from '../errors.js';
 import { configuredEndpoint } from './aws-endpoint.js';
 import { createDynamoClient } from './dynamodb.js';
+import { connectionCode, REACH_CODES } from './socket-error.js';
 
 /**
  * The AWS control-plane clients of `deploy`, `status` and `teardown`: the one place they are built and
@@ -152,14 +153,6 @@ const CREDENTIALS_REJECTED = new Set([
   'MissingAuthenticationTokenException',
 ]);
 const NOT_AUTHORISED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ECONNRESET',
-]);
 
 /** Regions that exist (for telling "unknown region" from "no network" when a name does not resolve). */
 export const KNOWN_REGIONS = new Set([
@@ -264,8 +257,8 @@ export function translateAwsError(err: unknown, call: FailedCall): unknown {
       cause: err,
     });
   }
-  const code = e?.code;
-  if (code && CONNECTION_CODES.has(code)) {
+  const code = connectionCode(err, REACH_CODES);
+  if (code) {
     if (code === 'ENOTFOUND' && !KNOWN_REGIONS.has(call.region)) {
       return new UserError(
         `region ${call.region} is unknown (cannot resolve ${e?.hostname ?? 'its endpoint'})`,

@@ -2,7 +2,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Config } from '../config/settings.js';
 import { isExpectedError, ServiceError, UserError } from '../errors.js';
 import { configuredEndpoint } from './aws-endpoint.js';
-import { connectionCode } from './socket-error.js';
+import { connectionCode, REACH_CODES } from './socket-error.js';
 
 /**
  * The one place an S3 client is built (for the raw archive), and where its failures become one line.
@@ -82,14 +82,6 @@ const CREDENTIALS_REJECTED = new Set([
   'AuthorizationHeaderMalformed',
 ]);
 const NOT_AUTHORISED = new Set(['AccessDenied', 'AllAccessDisabled', 'AccountProblem']);
-const REACH_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ECONNRESET',
-]);
 
 /** Turns the failures a user can act on into one-line errors; returns anything else unchanged. */
 export function translateS3Error(err: unknown, place: S3Place, command?: string): unknown {

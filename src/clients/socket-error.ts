@@ -7,6 +7,9 @@ export const CONNECTION_CODES: ReadonlySet<string> = new Set([
   'EHOSTUNREACH',
 ]);
 
+/** The same, and a connection the server (or a proxy) dropped mid-request: worth saying for AWS APIs. */
+export const REACH_CODES: ReadonlySet<string> = new Set([...CONNECTION_CODES, 'ECONNRESET']);
+
 /**
  * The socket error code of a failed connection, also when Node reports several attempts at once (an
  * AggregateError of its address attempts); undefined when the failure was not one of `codes`.
