@@ -1,6 +1,6 @@
 import { LIMITS } from '../../queries/parameters.js';
 import { defineCommand } from '../define-command.js';
-import { intInRange } from '../option-parsers.js';
+import { wholeNumberOption } from '../option-parsers.js';
 import { parseAlertCursor, type AlertCursor } from '../../queries/cursor.js';
 import { cityOption, limitOption, pagingOptions, printPages, type PagingFlags } from './read.js';
 import { renderAlerts } from './render.js';
@@ -17,12 +17,7 @@ export const alertsQueryCommand = defineCommand<AlertFlags>({
   ],
   options: [
     cityOption('only this city (default: every city)'),
-    {
-      flags: '--hours <n>',
-      description: `how far back (${LIMITS.hours.min}-${LIMITS.hours.max})`,
-      parse: intInRange(LIMITS.hours.min, LIMITS.hours.max),
-      default: LIMITS.hours.default,
-    },
+    wholeNumberOption('--hours <n>', 'how far back', LIMITS.hours),
     limitOption(LIMITS.alertsLimit, 'alerts per page'),
     ...pagingOptions(parseAlertCursor),
   ],

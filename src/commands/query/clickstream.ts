@@ -3,7 +3,7 @@ import { CLICK_LIMITS, USER_PATTERN } from '../../queries/clickstream/click-para
 import type { Context } from '../context.js';
 import { defineCommand, defineGroup, type CommandDefinition, type CommandSpec } from '../define-command.js';
 import { wholeNumberOption } from '../option-parsers.js';
-import { instant } from './read.js';
+import { instant, limitOption } from './read.js';
 import { renderFunnel, renderPages, renderSessions } from './clickstream-render.js';
 
 /** `citystream query clickstream funnel|pages|sessions`: the clickstream's documents, from PostgreSQL. */
@@ -78,7 +78,7 @@ const sessionsCommand = clickQuery({
         return v;
       },
     },
-    wholeNumberOption('--limit <n>', 'how many sessions', CLICK_LIMITS.sessionsLimit),
+    limitOption(CLICK_LIMITS.sessionsLimit, 'sessions'),
   ],
   ask: (reads, read, flags: { user?: string; limit: number }) => reads.sessions(read, flags),
   render: renderSessions,

@@ -3,7 +3,7 @@ import type { ListDocument, ReadContext } from '../../queries/index.js';
 import { cityProblem, parseInstant } from '../../queries/parameters.js';
 import type { Context } from '../context.js';
 import type { ArgumentSpec, OptionSpec } from '../define-command.js';
-import { intInRange } from '../option-parsers.js';
+import { wholeNumberOption } from '../option-parsers.js';
 
 /**
  * What the `query` verbs share. Each prints the same document the REST API returns (with --json) or a
@@ -95,15 +95,8 @@ export function instant(value: string): string {
   return parsed.value;
 }
 
-export const limitOption = (
-  range: { min: number; max: number; default: number },
-  what: string,
-): OptionSpec => ({
-  flags: '--limit <n>',
-  description: `how many ${what} (${range.min}-${range.max})`,
-  parse: intInRange(range.min, range.max),
-  default: range.default,
-});
+export const limitOption = (range: { min: number; max: number; default: number }, what: string): OptionSpec =>
+  wholeNumberOption('--limit <n>', `how many ${what}`, range);
 
 export const cityArgument: ArgumentSpec = {
   name: '<city>',
