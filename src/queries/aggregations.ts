@@ -5,6 +5,7 @@ import { pageOf, toAggregationDocument, type AggregationDocument, type ListDocum
 import { byName, mergeSorted, newestFirst } from './newest-first.js';
 import { queryAll, queryUpTo } from '../store/query-pages.js';
 import { INDEX, type ReadContext } from './read-context.js';
+import { readDaysNewestFirst } from './day-reads.js';
 import { daysBefore, daysNewestFirst } from './time-range.js';
 
 export interface AggregationsQuery {
@@ -90,26 +91,24 @@ async function windowsByDay(ctx: ReadContext, query: AggregationsQuery): Promise
   const newest = query.to !== undefined ? new Date(query.to) : daysBefore(now, -1);
   const oldest = new Date(query.from ?? now);
   const range = windowRange(query);
-  const found: AggregationDocument[] = [];
   // One window more than asked: when it starts earlier than the last one asked for, Limit did not cut
   // through the last group of windows that start together, and no extra Query is needed for it.
   const reading = query.limit + 1;
-  for (const day of daysNewestFirst(newest, oldest)) {
-    const input = dayQuery(ctx, day, range, query.type);
-    const items = await queryUpTo(ctx, input, reading - found.length);
-    found.push(...items.map(toAggregationDocument));
-    if (found.length >= reading) {
-      const boundary = found[query.limit - 1]!.window_start;
-      if (found[query.limit]!.window_start !== boundary)
-        return found.sort(compareWindows).slice(0, query.limit);
-      // The index orders windows that start together arbitrarily, and Limit may have cut through such a
-      // group: read the whole group at the boundary so the answer is exact and stable.
-      const group = await queryAll(ctx, dayQuery(ctx, boundary.slice(0, 10), exactly(boundary), query.type));
-      const rest = found.filter((w) => w.window_start !== boundary);
-      return [...rest, ...group.map(toAggregationDocument)].sort(compareWindows).slice(0, query.limit);
-    }
-  }
-  return found.sort(compareWindows).slice(0, query.limit);
+  const found = await readDaysNewestFirst(
+    daysNewestFirst(newest, oldest),
+    reading,
+    async (day, upTo) =>
+      (await queryUpTo(ctx, dayQuery(ctx, day, range, query.type), upTo)).map(toAggregationDocument),
+    { firstIsGuard: query.to === undefined },
+  );
+  if (found.length < reading) return found.sort(compareWindows).slice(0, query.limit);
+  const boundary = found[query.limit - 1]!.window_start;
+  if (found[query.limit]!.window_start !== boundary) return found.sort(compareWindows).slice(0, query.limit);
+  // The index orders windows that start together arbitrarily, and Limit may have cut through such a
+  // group: read the whole group at the boundary so the answer is exact and stable.
+  const group = await queryAll(ctx, dayQuery(ctx, boundary.slice(0, 10), exactly(boundary), query.type));
+  const rest = found.filter((w) => w.window_start !== boundary);
+  return [...rest, ...group.map(toAggregationDocument)].sort(compareWindows).slice(0, query.limit);
 }
 
 interface KeyRange {

@@ -3,6 +3,7 @@ import { pageOf, toEventDocument, type EventDocument, type ListDocument } from '
 import { LIMITS } from './parameters.js';
 import { queryUpTo } from '../store/query-pages.js';
 import { INDEX, type ReadContext } from './read-context.js';
+import { readDaysNewestFirst } from './day-reads.js';
 import { daysBefore, daysNewestFirst, epochSeconds, hoursBefore } from './time-range.js';
 
 export interface AlertsQuery {
@@ -61,23 +62,26 @@ export async function recentAlerts(
   // Tomorrow is included so an alert stamped slightly ahead of this clock is not missed.
   const newest = query.after ? new Date(query.after.alert_key.slice(0, 24)) : daysBefore(now, -1);
   const days = daysNewestFirst(newest, hoursBefore(now, query.hours));
-  const found: EventDocument[] = [];
-  for (const day of days) {
-    if (found.length >= want) break;
-    const items = await queryUpTo(
-      ctx,
-      {
-        TableName: ctx.tables.alerts,
-        IndexName: INDEX.alertsByDay,
-        KeyConditionExpression: `#day = :day AND ${range}`,
-        ExpressionAttributeNames: { '#day': 'day' },
-        ExpressionAttributeValues: { ...values, ':day': { S: day } },
-        ...common,
-      },
-      want - found.length,
-    );
-    found.push(...items.map(toEventDocument));
-  }
+  const found = await readDaysNewestFirst(
+    days,
+    want,
+    async (day, upTo) =>
+      (
+        await queryUpTo(
+          ctx,
+          {
+            TableName: ctx.tables.alerts,
+            IndexName: INDEX.alertsByDay,
+            KeyConditionExpression: `#day = :day AND ${range}`,
+            ExpressionAttributeNames: { '#day': 'day' },
+            ExpressionAttributeValues: { ...values, ':day': { S: day } },
+            ...common,
+          },
+          upTo,
+        )
+      ).map(toEventDocument),
+    { firstIsGuard: !query.after },
+  );
   return page(found);
 }
 
