@@ -9,7 +9,12 @@ import type { Context } from './context.js';
  * the archive's own consumer group starts beside the processor once that is up.
  */
 export interface ArchiveFlag {
-  start(options: { fromBeginning: boolean; metrics: ProcessorMetrics }): Promise<RunningArchive>;
+  /** `config`: the one to consume with, when it is not the one the flag was opened with (`up` sets brokers). */
+  start(options: {
+    fromBeginning: boolean;
+    metrics?: ProcessorMetrics;
+    config?: Config;
+  }): Promise<RunningArchive>;
   close(): void;
 }
 
@@ -20,8 +25,8 @@ export async function openArchiveFlag(ctx: Context, config: Config): Promise<Arc
   const opened: OpenedArchive = await openArchive(config, ctx.io.env);
   return {
     close: () => opened.store.close(),
-    start: async ({ fromBeginning, metrics }) => {
-      const running = await startArchive(config, opened, {
+    start: async ({ fromBeginning, metrics, config: consuming = config }) => {
+      const running = await startArchive(consuming, opened, {
         fromBeginning,
         metrics,
         debug: ctx.debug,
@@ -32,7 +37,7 @@ export async function openArchiveFlag(ctx: Context, config: Config): Promise<Arc
             `archive: removed ${keys.length} object${keys.length === 1 ? '' : 's'} of partition ${partition} written after its last commit; the replay writes them again`,
           ),
       });
-      ctx.out.info(describeArchive(config, running));
+      ctx.out.info(describeArchive(consuming, running));
       return running;
     },
   };

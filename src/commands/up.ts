@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { defineCommand } from './define-command.js';
 import { EVENT_RATE, intInRange, numberInRange } from './option-parsers.js';
+import { openArchiveFlag } from './process-archive.js';
 import { runUntilStopped } from './run-until-stopped.js';
 
 interface UpFlags {
@@ -30,8 +31,22 @@ export const upCommand = defineCommand<UpFlags>({
     'citystream up --json    # prints where each service listens as JSON',
     'citystream up --workload clickstream   # PostgreSQL (embedded), broker, API, clickstream processor and producer',
     'citystream up --workload clickstream --pg-url postgres://citystream@db:5432/citystream',
+    'citystream up --archive file:///tmp/citystream-archive   # also every raw message, gzip NDJSON by hour',
   ],
-  settings: ['dynamoPort', 'apiPort', 'apiHost', 'dataDir', 'brokerPort', 'workload', 'pgUrl', 'pgSecret'],
+  settings: [
+    'dynamoPort',
+    'apiPort',
+    'apiHost',
+    'dataDir',
+    'brokerPort',
+    'workload',
+    'pgUrl',
+    'pgSecret',
+    { key: 'archive', flag: '--archive <url>' },
+    'archiveMaxEvents',
+    'archiveMaxBytes',
+    'archiveMaxAge',
+  ],
   options: [
     {
       flags: '--rate <n>',
@@ -62,6 +77,11 @@ export const upCommand = defineCommand<UpFlags>({
         hint: 'on the aws target run the pieces yourself: `tables create`, `process --brokers …` and `serve`',
       });
     }
+    if (ctx.config.archive !== undefined && !flags.processor) {
+      throw new UserError('--archive runs beside the processor, and --no-processor starts none', {
+        hint: 'pass --archive to the `citystream process` you run instead',
+      });
+    }
     const clickstream = ctx.config.workload === 'clickstream';
     const [{ startStack }, { localStackServices, clickstreamStackServices }, { describeJoin }, topics] =
       await Promise.all([
@@ -84,12 +104,15 @@ export const upCommand = defineCommand<UpFlags>({
     };
     const externalPg = ctx.config.pgUrl !== undefined || ctx.config.pgSecret !== undefined;
     const config = topics ? topics.clickstreamConfig(ctx.config, ctx.sources) : ctx.config;
+    // The archive's target is checked before anything starts, so a wrong one costs nothing.
+    const archive = await openArchiveFlag(ctx, config);
     const stack = await startStack(
       clickstream
         ? clickstreamStackServices({
             ...common,
             embeddedPostgresPort: externalPg ? undefined : flags.pgPort,
             postgresLog: ctx.debug ? (line) => ctx.out.info(`postgres: ${line}`) : undefined,
+            archive,
           })
         : localStackServices({
             ...common,
@@ -98,6 +121,7 @@ export const upCommand = defineCommand<UpFlags>({
             processor: flags.processor,
             onProcessor: (p) => (processor = p),
             onGroupJoin: (join) => ctx.out.info(describeJoin(ctx.config, join)),
+            archive,
           }),
       {
         config,
@@ -106,12 +130,16 @@ export const upCommand = defineCommand<UpFlags>({
         signal: ctx.signal,
         info: (m) => ctx.out.info(m),
       },
-    );
+    ).catch((err: unknown) => {
+      archive?.close();
+      throw err;
+    });
     let stopped = false;
     const stop = async () => {
       if (stopped) return;
       stopped = true;
-      await stack.stop();
+      // The archive closes its store when it stops; this covers a stack stopped before it started.
+      await stack.stop().finally(() => archive?.close());
     };
     try {
       const listing = stack.services.map((s) => ({

@@ -9,6 +9,7 @@ import type { ProcessorMetrics } from '../processor/metrics.js';
 import type { GroupJoin, Processor } from '../processor/processor.js';
 import { createTables } from '../store/tables.js';
 import type pg from 'pg';
+import { archiveService, type ArchiveStarter } from './archive-service.js';
 import type { StackService } from './stack.js';
 
 /**
@@ -36,6 +37,8 @@ export interface LocalStackOptions {
   /** Called with a service's name; returns what to do when it fails after starting. */
   onFailure?: (what: string) => (err: unknown) => void;
   metrics?: ProcessorMetrics;
+  /** `--archive`: the raw archive beside the processor (none without a processor). */
+  archive?: ArchiveStarter;
 }
 
 export interface ClickstreamStackOptions {
@@ -50,6 +53,8 @@ export interface ClickstreamStackOptions {
   apiLog?: (line: string) => void;
   reportBug?: (err: unknown) => void;
   onFailure?: (what: string) => (err: unknown) => void;
+  /** `--archive`: the raw archive beside the clickstream processor. */
+  archive?: ArchiveStarter;
 }
 
 /**
@@ -66,6 +71,7 @@ export function clickstreamStackServices(options: ClickstreamStackOptions = {}):
     brokerService(),
     apiService({ log: options.apiLog, reportBug: options.reportBug }),
     clickProcessorService(options.onFailure?.('clickstream processor')),
+    ...(options.archive ? [archiveService(options.archive, options.onFailure?.('archive'))] : []),
     ...(options.producerRate === undefined
       ? []
       : [clickProducerService(options.producerRate, options.onFailure?.('clickstream producer'))]),
@@ -91,6 +97,9 @@ export function localStackServices(options: LocalStackOptions = {}): StackServic
     tablesService(),
     apiService({ log: options.apiLog, reportBug: options.reportBug, live }),
     ...(options.processor === false ? [] : [processor]),
+    ...(options.archive && options.processor !== false
+      ? [archiveService(options.archive, options.onFailure?.('archive'))]
+      : []),
     ...(options.producerRate === undefined
       ? []
       : [producerService(options.producerRate, options.onFailure?.('producer'))]),

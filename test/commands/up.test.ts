@@ -1,13 +1,17 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
+import { kafkaFromConfig } from '../../src/clients/kafka.js';
+import { FileStore } from '../../src/processor/archive/file-store.js';
+import { readArchive } from '../support/archive.js';
 import { captureIO, runCli } from '../support/cli.js';
 import { freePort, takenPort } from '../support/free-port.js';
 import { freshPrefix, startDynalite } from '../support/dynamo-endpoints.js';
-import { startTestBroker } from '../support/kafka.js';
+import { readTopicWithKafkajs, startTestBroker } from '../support/kafka.js';
 import { waitFor } from '../support/wait-for.js';
+import { sendAll, waitForZeroLag } from '../e2e/pipeline-stack.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -183,6 +187,41 @@ describe('citystream up', () => {
       await dynamo.stop();
       await kafka.close();
     }
+  });
+
+  it('archives every raw message beside the processor with --archive, and refuses it with --no-processor', async () => {
+    const cwd = await tempCwd();
+    const root = join(cwd, 'archive');
+    const ports = ['--dynamo-port', String(await freePort()), '--broker-port', String(await freePort())];
+    const archiveFlags = ['--archive', `file://${root}`, '--archive-max-age', '200ms'];
+    const refused = await runCli(['up', '--no-processor', ...ports, ...archiveFlags], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'Error: --archive runs beside the processor, and --no-processor starts none — pass --archive to the `citystream process` you run instead',
+    );
+
+    const up = await startUpWith(cwd, ['--no-producer', ...ports, ...archiveFlags]);
+    expect(up.listing.services.map((s) => [s.name, s.address])).toContainEqual(['archive', `file://${root}`]);
+    expect(up.listing.services.map((s) => s.name).slice(-2)).toEqual(['processor', 'archive']);
+    const broker = up.listing.services.find((s) => s.name === 'broker')!.address!;
+    const kafka = kafkaFromConfig({ brokers: [broker] }, { clientId: 'up-archive-test' });
+    await sendAll(
+      kafka,
+      'city-events',
+      Array.from({ length: 120 }, (_, i) => ({
+        key: `k${i % 4}`,
+        value: i % 40 === 0 ? 'not json' : `{"i":${i}}`,
+      })),
+    );
+    await waitForZeroLag(kafka, 'citystream-processor-archive', 'city-events', 60_000);
+    const archived = await readArchive(new FileStore(root), (key) => readFile(join(root, ...key.split('/'))));
+    const truth = await readTopicWithKafkajs(kafka, 'city-events');
+    expect(truth).toHaveLength(120);
+    expect(archived.map((a) => `${a.partition}/${a.offset}/${a.value}`)).toEqual(
+      truth.map((t) => `${t.partition}/${t.offset}/${t.value}`),
+    );
+    up.controller.abort('SIGINT');
+    expect(await up.exit).toBe(0);
   });
 
   it('shows the live processor view below the service table on a terminal, unless --no-console', async () => {
