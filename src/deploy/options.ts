@@ -52,6 +52,12 @@ export interface DeployOptions {
   monitoring: boolean;
   /** The Grafana tarball to install (default: the pinned release; a mirror passes its own URL and checksum). */
   grafana: GrafanaArtifact;
+  /**
+   * The processor's raw archive (`process --archive`), as a parsed target's URL: `file:///dir` on the
+   * host (created for the citystream user, writable through its unit's sandbox) or `s3://bucket/prefix`
+   * (the host's own AWS credential chain). Undefined: no archive.
+   */
+  archive?: string;
 }
 
 export interface DeployPorts {
@@ -102,7 +108,14 @@ export function resolveDeployOptions(
     execPrefix: given.execPrefix ?? '',
     monitoring: given.monitoring ?? false,
     grafana: given.grafana ?? DEFAULT_GRAFANA,
+    archive: given.archive,
   };
+}
+
+/** The host directory a `file://` archive writes, or undefined (no archive, or one in S3). */
+export function archiveDirectory(options: Pick<DeployOptions, 'archive'>): string | undefined {
+  if (options.archive === undefined || !options.archive.startsWith('file://')) return undefined;
+  return options.archive.slice('file://'.length);
 }
 
 /** The services these options run, in start order. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isMonitoringService, SERVICE_NAMES, type ServiceName } from './layout.js';
 import { grafanaInstallDir, MONITORING_LAYOUT } from './monitoring.js';
-import { servicePorts, wantedServices, type DeployOptions } from './options.js';
+import { archiveDirectory, servicePorts, wantedServices, type DeployOptions } from './options.js';
 import type { ReleasePackage } from './package.js';
 import { planDeploy, type DeployPlan, type HostFacts } from './plan.js';
 import {
@@ -58,7 +58,7 @@ export function deploySteps(
   services: readonly ServiceName[],
   options: DeployOptions,
 ): RemoteStep[] {
-  const steps: RemoteStep[] = [setupStep()];
+  const steps: RemoteStep[] = [setupStep(archiveDirectory(options))];
   if (services.includes('prometheus')) steps.push(setupMonitoringStep());
   if (plan.installRelease)
     steps.push(

@@ -103,6 +103,28 @@ WantedBy=multi-user.target
     expect(JSON.parse(renderConfig(external)).brokers).toEqual(['b-1:9092']);
   });
 
+  it('with --archive, tells the processor where in the config file and lets its sandbox write a file:// directory', () => {
+    const dirArchive = resolveDeployOptions({ host: 'h' }, { archive: 'file:///srv/archive' });
+    const dirFiles = hostFiles(dirArchive, wantedServices(dirArchive), '/usr/bin/node');
+    const unit = (name: string, list = dirFiles) =>
+      list.find((f) => f.path.endsWith(`citystream-${name}.service`))!.content;
+    expect(JSON.parse(renderConfig(dirArchive)).archive).toBe('file:///srv/archive');
+    // Only the processor archives: only its unit may write there (ProtectSystem=strict elsewhere).
+    expect(unit('processor')).toContain('\nReadWritePaths=/var/lib/citystream /srv/archive\n');
+    expect(unit('api')).toContain('\nReadWritePaths=/var/lib/citystream\n');
+    // The directory exists, owned by the services' user, before the unit that writes it starts.
+    expect(remote.setupStep('/srv/archive').script).toContain(
+      '\ninstall -d -m 0750 -o citystream -g citystream /srv/archive\n',
+    );
+    expect(remote.setupStep().script).not.toContain('/srv/archive');
+
+    const bucket = resolveDeployOptions({ host: 'h' }, { archive: 's3://my-bucket/raw' });
+    const bucketFiles = hostFiles(bucket, wantedServices(bucket), '/usr/bin/node');
+    expect(JSON.parse(renderConfig(bucket)).archive).toBe('s3://my-bucket/raw');
+    expect(unit('processor', bucketFiles)).toContain('\nReadWritePaths=/var/lib/citystream\n');
+    expect(JSON.parse(renderConfig(options))).not.toHaveProperty('archive');
+  });
+
   it('refuses a template variable that is missing or unused', () => {
     expect(() => renderTemplate('a {{x}}', {}, 't')).toThrow('t: no value for {{x}}');
     expect(() => renderTemplate('a', { y: '1' }, 't')).toThrow('t: variables not used by the template: y');
@@ -252,6 +274,7 @@ describe('rendered files pass the tools that check them', () => {
         grafanaDir: '/opt/citystream/grafana/6107ad27016296aa',
       }).script,
       setup: remote.setupStep().script,
+      setupArchive: remote.setupStep('/srv/citystream-archive').script,
       install: remote.installReleaseStep('0.1.0-abc').script,
       teardown: remote.teardownStep(false).script,
       teardownKeep: remote.teardownStep(true).script,

@@ -5,9 +5,11 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { deployToHost, type DeployIO } from '../../src/deploy/deploy.js';
 import { HOST_LAYOUT } from '../../src/deploy/layout.js';
+import { FileStore } from '../../src/processor/archive/file-store.js';
+import { readArchive } from '../support/archive.js';
 import { execaSpawner, type SpawnRequest, type Spawner } from '../../src/deploy/ssh/executor.js';
 import { captureIO, runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
@@ -37,6 +41,8 @@ import { hasSystemd, startSshd, type TestSshd } from './support/sshd.js';
 
 const SECRET = `s3cr3t-${randomUUID()}`;
 const CITY = 'Testville';
+/** `deploy --archive file://…`: a directory of the host outside the data directory, so teardown keeps it. */
+const ARCHIVE_DIR = '/var/lib/citystream-test-archive';
 
 interface Recorded {
   file: string;
@@ -75,8 +81,10 @@ describe('deploy --host to a real sshd', () => {
     stack: 'default',
     rate: 1,
     ports,
-    secrets: { CITYSTREAM_TEST_TOKEN: SECRET },
+    // A setting in the environment file, as a user may put one: archive objects within a second.
+    secrets: { CITYSTREAM_TEST_TOKEN: SECRET, CITYSTREAM_ARCHIVE_MAX_AGE: '1s' },
     healthTimeoutMs: 90_000,
+    archive: `file://${ARCHIVE_DIR}`,
   });
   const apiGet = async (p: string) => {
     const res = await fetch(`http://127.0.0.1:${ports.api}/api/v1${p}`).catch(() => undefined);
@@ -88,6 +96,7 @@ describe('deploy --host to a real sshd', () => {
       throw new Error('the deploy test runs as root (it deploys to this machine as root@127.0.0.1)');
     sshd = await startSshd({ standIn: !hasSystemd() });
     cleanHost(sshd);
+    rmSync(ARCHIVE_DIR, { recursive: true, force: true });
     cwd = mkdtempSync(path.join(tmpdir(), 'citystream-deploy-'));
     ports = {
       api: await freePort(),
@@ -96,9 +105,11 @@ describe('deploy --host to a real sshd', () => {
       processorMetrics: await freePort(),
       producerMetrics: await freePort(),
     };
-    writeFileSync(path.join(cwd, 'secrets.env'), `# test secret\nCITYSTREAM_TEST_TOKEN=${SECRET}\n`, {
-      mode: 0o600,
-    });
+    writeFileSync(
+      path.join(cwd, 'secrets.env'),
+      `# test secret\nCITYSTREAM_TEST_TOKEN=${SECRET}\nCITYSTREAM_ARCHIVE_MAX_AGE=1s\n`,
+      { mode: 0o600 },
+    );
     hostFlags = ['--host', 'root@127.0.0.1', '--ssh-port', String(sshd.port), '--identity', sshd.identity];
     deployFlags = [
       ...hostFlags,
@@ -116,6 +127,8 @@ describe('deploy --host to a real sshd', () => {
       String(ports.producerMetrics),
       '--secrets',
       'secrets.env',
+      '--archive',
+      `file://${ARCHIVE_DIR}`,
     ];
   });
 
@@ -124,6 +137,7 @@ describe('deploy --host to a real sshd', () => {
       cleanHost(sshd);
       await sshd.stop();
     }
+    rmSync(ARCHIVE_DIR, { recursive: true, force: true });
     if (Object.keys(timings).length > 0) console.log(`deploy timings (s): ${JSON.stringify(timings)}`);
   });
 
@@ -198,6 +212,24 @@ describe('deploy --host to a real sshd', () => {
       60_000,
       250,
     );
+    // The deployed processor's archive has each of them once, in the directory deploy made for it.
+    expect(statSync(ARCHIVE_DIR).mode & 0o777).toBe(0o750);
+    const ids = new Set<string>(events.map((e) => e.event_id));
+    const archived = await waitFor(
+      'the archive to hold the 40 events',
+      async () => {
+        const lines = await readArchive(new FileStore(ARCHIVE_DIR), (key) =>
+          readFile(path.join(ARCHIVE_DIR, ...key.split('/'))),
+        );
+        const ours = lines.filter((l) =>
+          ids.has((JSON.parse(l.value ?? '{}') as { event_id?: string }).event_id ?? ''),
+        );
+        return ours.length >= 40 ? ours : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(archived).toHaveLength(40);
     expect(summary).toMatchObject({
       city: CITY,
       total_events: 40,
@@ -312,6 +344,8 @@ describe('deploy --host to a real sshd', () => {
     expect(readdirSync(HOST_LAYOUT.unitDir).filter((f) => f.startsWith('citystream-'))).toEqual([]);
     for (const p of [HOST_LAYOUT.root, HOST_LAYOUT.etcDir, HOST_LAYOUT.dataDir])
       expect(existsSync(p)).toBe(false);
+    // The archive is the data that outlives the stack: teardown leaves it.
+    expect(readdirSync(ARCHIVE_DIR)).toContain('city-events');
     expect(await apiGet('/health')).toBeUndefined();
     const again = await runCli(['teardown', ...hostFlags, '--yes'], { cwd });
     expect(again.code, again.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { renderPairs } from '../../ui/table.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../define-command.js';
 import { intInRange, numberInRange, oneOf } from '../option-parsers.js';
+import { hostArchiveTarget } from './archive-flag.js';
 import type { AwsOverrides } from './aws.js';
 import {
   deployIO,
@@ -32,6 +33,7 @@ export interface DeployCommandFlags extends HostFlags {
   grafanaPort: number;
   grafanaTarball?: string;
   grafanaSha256?: string;
+  archive?: string;
   allowCidr?: string;
   allowAny?: boolean;
   instanceType?: string;
@@ -85,6 +87,7 @@ export async function runDeploy(
       producer: flags.producer,
       dryRun: flags.dryRun,
       yes: flags.yes,
+      archive: flags.archive,
     },
     aws,
   );
@@ -197,6 +200,12 @@ export const deployCommand = defineCommand<DeployCommandFlags>({
       description: 'the SHA-256 the --grafana-tarball must have; the host checks it before unpacking',
     },
     {
+      flags: '--archive <url>',
+      description:
+        'the processor also archives every raw message (gzip NDJSON by hour) to file:///dir on the host, or to s3://bucket/prefix (on AWS the instance role may write only there)',
+      parse: hostArchiveTarget,
+    },
+    {
       flags: '--health-timeout <seconds>',
       description: 'how long to wait for health',
       parse: intInRange(5, 3600),
@@ -244,6 +253,7 @@ async function deployHost(ctx: Context, flags: DeployCommandFlags, target: HostT
         grafana: flags.grafanaPort,
       },
       monitoring: Boolean(flags.monitoring),
+      archive: flags.archive,
       ...(flags.grafanaTarball !== undefined && {
         grafana: { url: flags.grafanaTarball, sha256: String(flags.grafanaSha256).toLowerCase() },
       }),

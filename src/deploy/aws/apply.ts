@@ -184,6 +184,7 @@ export function hostSettings(stack: DesiredStack): HostSettings {
     rate: stack.rate,
     secretId: stack.secretName,
     launcher: SECRET_LAUNCHER,
+    ...(stack.archive !== undefined ? { archive: stack.archive } : {}),
   };
 }
 

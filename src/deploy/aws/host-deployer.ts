@@ -27,6 +27,8 @@ export interface HostSettings {
    * service's environment at start, read with the instance profile; nothing secret is rendered.
    */
   launcher: string;
+  /** The processor's raw archive (`--archive`), or undefined. */
+  archive?: string;
 }
 
 export interface HostTarget {

@@ -6,7 +6,8 @@ import type { DesiredStack } from './stack-spec.js';
  * do: the processor writes (BatchWriteItem, PutItem, UpdateItem) and restores window state (GetItem,
  * BatchGetItem, Query); the API reads (Query, GetItem, BatchGetItem) and checks a table at start-up
  * (DescribeTable). Every statement names the stack's own table and index ARNs and its one secret; no
- * statement has a `*` resource. Embedded and Apache Kafka run on the instance itself and external
+ * statement has a `*` resource but the archive's objects under its own prefix (`--archive s3://…`).
+ * Embedded and Apache Kafka run on the instance itself and external
  * brokers authenticate with the credentials in the secret, so `--kafka` adds no AWS permission.
  */
 
@@ -31,6 +32,38 @@ export interface PolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: string[];
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+/**
+ * What the raw archive does in its bucket (src/processor/archive/s3-store.ts): it lists the keys under its
+ * prefix (the pending hours of a partition on assignment, and once at start), writes objects (a multipart
+ * upload for large ones, which it aborts on failure) and deletes the objects a replay writes again.
+ */
+export const ARCHIVE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'] as const;
+
+/** The archive's statements: listing only under its prefix, object actions only on its keys. */
+export function archiveStatements(archive: string | undefined): PolicyStatement[] {
+  const match = archive === undefined ? null : /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(archive);
+  if (!match) return [];
+  const bucket = match[1]!;
+  // Keys are `<prefix>/<topic>/dt=…` (s3-store joins with "/"), so the grant ends at that slash.
+  const keys = match[2] ? `${match[2]}/` : '';
+  return [
+    {
+      Sid: 'ArchiveList',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [`arn:aws:s3:::${bucket}`],
+      ...(keys ? { Condition: { StringLike: { 's3:prefix': [`${keys}*`] } } } : {}),
+    },
+    {
+      Sid: 'ArchiveObjects',
+      Effect: 'Allow',
+      Action: [...ARCHIVE_OBJECT_ACTIONS],
+      Resource: [`arn:aws:s3:::${bucket}/${keys}*`],
+    },
+  ];
 }
 
 export interface PolicyDocument {
@@ -82,6 +115,7 @@ export function servicesPolicy(stack: DesiredStack, arns: PolicyArns): PolicyDoc
         Action: ['secretsmanager:GetSecretValue'],
         Resource: [arns.secret ?? placeholderArns(stack).secret],
       },
+      ...archiveStatements(stack.archive),
     ],
   };
 }

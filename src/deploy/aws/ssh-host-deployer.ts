@@ -43,6 +43,7 @@ export function sshDeployArgs(target: HostTarget): { target: SshTarget; request:
       ports: { ...DEFAULT_PORTS, api: s.apiPort },
       execPrefix: s.launcher,
       secrets: {},
+      archive: s.archive,
     },
   };
 }

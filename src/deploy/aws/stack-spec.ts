@@ -40,9 +40,15 @@ export interface StackOptions {
   apiPort: number;
   billingMode: BillingMode;
   version?: string;
+  /**
+   * The processor's raw archive (`--archive`, a parsed target's URL): `s3://bucket/prefix` (the instance
+   * role may list, write and delete there and nowhere else) or `file:///dir` on the instance's disk.
+   */
+  archive?: string;
 }
 
-export interface DesiredStack extends Required<StackOptions> {
+export interface DesiredStack extends Required<Omit<StackOptions, 'archive'>> {
+  archive?: string;
   tags: Record<string, string>;
   tablePrefix: string;
   tables: Array<{ kind: TableKind; name: string }>;

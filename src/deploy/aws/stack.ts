@@ -76,6 +76,8 @@ export interface DeployFlags {
   rate?: number;
   producer?: boolean;
   dryRun?: boolean;
+  /** `--archive`, already parsed to its canonical URL. */
+  archive?: string;
 }
 
 export interface DeployOutcome {
@@ -138,6 +140,7 @@ export function stackFromFlags(envt: AwsEnvironment, flags: DeployFlags, cidr: s
     producer,
     apiPort: envt.config.apiPort,
     billingMode: envt.config.billingMode,
+    ...(flags.archive !== undefined ? { archive: flags.archive } : {}),
   });
 }
 

@@ -52,8 +52,11 @@ export function preflightStep(args: {
   return { title: 'inspect the host', script };
 }
 
-/** The system user and the directories (idempotent); clears the previous deploy's rollback copies. */
-export function setupStep(layout: HostLayout = L): RemoteStep {
+/**
+ * The system user and the directories (idempotent), with a `file://` archive's directory when there is
+ * one; clears the previous deploy's rollback copies.
+ */
+export function setupStep(archiveDir?: string, layout: HostLayout = L): RemoteStep {
   const script = renderTemplateFile('host/setup-host.sh', {
     user: layout.user,
     data_dir: layout.dataDir,
@@ -63,9 +66,13 @@ export function setupStep(layout: HostLayout = L): RemoteStep {
     rollback_dir: layout.rollbackDir,
     etc_dir: layout.etcDir,
   });
+  const archive =
+    archiveDir === undefined
+      ? ''
+      : `install -d -m 0750 -o ${layout.user} -g ${layout.user} ${quote(archiveDir)}\n`;
   return {
     title: 'create the citystream user and directories',
-    script: `${script}rm -f ${layout.rollbackDir}/*\n`,
+    script: `${script}${archive}rm -f ${layout.rollbackDir}/*\n`,
   };
 }
 

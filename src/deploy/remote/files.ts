@@ -7,7 +7,7 @@ import {
   type ReleaseService,
   type ServiceName,
 } from '../layout.js';
-import type { DeployOptions } from '../options.js';
+import { archiveDirectory, type DeployOptions } from '../options.js';
 import { monitoringFiles } from './monitoring-files.js';
 import { renderTemplateFile } from './render.js';
 
@@ -63,7 +63,11 @@ export function renderUnit(
       broker_port: String(options.ports.broker),
     },
     dynamodb: { dynamo_port: String(options.ports.dynamo) },
-    processor: { processor_metrics_port: String(options.ports.processorMetrics) },
+    processor: {
+      processor_metrics_port: String(options.ports.processorMetrics),
+      // ProtectSystem=strict leaves only these writable: the data directory, and a file:// archive.
+      writable_paths: [layout.dataDir, archiveDirectory(options)].filter((p) => p !== undefined).join(' '),
+    },
     api: { api_port: String(options.ports.api) },
     producer: {
       producer_rate: String(options.rate),
@@ -99,6 +103,7 @@ export function renderConfig(options: DeployOptions, layout: HostLayout = HOST_L
     brokerPort: options.ports.broker,
     apiPort: options.ports.api,
     dataDir: layout.dataDir,
+    ...(options.archive !== undefined ? { archive: options.archive } : {}),
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }

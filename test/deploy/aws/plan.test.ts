@@ -5,10 +5,10 @@ import { knownHostsLine } from '../../../src/deploy/aws/host-key.js';
 import type { ObservedStack } from '../../../src/deploy/aws/observed.js';
 import { planDeploy } from '../../../src/deploy/aws/plan.js';
 import { samePolicy, servicesPolicy } from '../../../src/deploy/aws/policy.js';
-import { desiredStack, validateCidr } from '../../../src/deploy/aws/stack-spec.js';
+import { desiredStack, validateCidr, type StackOptions } from '../../../src/deploy/aws/stack-spec.js';
 import { loadUserDataTemplates, renderUserData } from '../../../src/deploy/aws/user-data.js';
 
-const stack = desiredStack({
+const stackOptions = {
   name: 'demo',
   region: 'us-east-2',
   prefix: 'citystream-',
@@ -21,7 +21,8 @@ const stack = desiredStack({
   apiPort: 8082,
   billingMode: 'on-demand',
   version: '0.1.0',
-});
+} satisfies StackOptions;
+const stack = desiredStack(stackOptions);
 const ours = { 'citystream:stack': 'demo', 'citystream:version': '0.1.0' };
 const arns = {
   tables: Object.fromEntries(
@@ -160,6 +161,34 @@ describe('policy', () => {
     const doc = servicesPolicy(stack, arns);
     expect(JSON.stringify(doc)).not.toContain('*');
     expect(doc.Statement.map((s) => s.Resource.length)).toEqual([7, 1]);
+  });
+
+  it('with --archive s3://, lets the role list only under the prefix and write and delete only its keys', () => {
+    const archived = desiredStack({ ...stackOptions, archive: 's3://my-bucket/raw/city' });
+    const doc = servicesPolicy(archived, arns);
+    expect(doc.Statement.slice(2)).toEqual([
+      {
+        Sid: 'ArchiveList',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: ['arn:aws:s3:::my-bucket'],
+        Condition: { StringLike: { 's3:prefix': ['raw/city/*'] } },
+      },
+      {
+        Sid: 'ArchiveObjects',
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: ['arn:aws:s3:::my-bucket/raw/city/*'],
+      },
+    ]);
+    // Adding the archive is a change of the role's policy, so the plan updates it.
+    expect(samePolicy(doc, servicesPolicy(stack, arns))).toBe(false);
+    // A whole bucket: no prefix condition; a directory on the instance: no S3 grant at all.
+    const whole = servicesPolicy(desiredStack({ ...stackOptions, archive: 's3://my-bucket' }), arns);
+    expect(whole.Statement[2]).not.toHaveProperty('Condition');
+    expect(whole.Statement[3]!.Resource).toEqual(['arn:aws:s3:::my-bucket/*']);
+    const onDisk = servicesPolicy(desiredStack({ ...stackOptions, archive: 'file:///srv/archive' }), arns);
+    expect(onDisk.Statement).toHaveLength(2);
   });
 
   it('compares documents by what they grant, not by order or string-vs-list', () => {

@@ -143,6 +143,22 @@ describe('the SSH HostDeployer', () => {
     );
   });
 
+  it('deploys --archive s3:// to the processor and grants the role that prefix alone (AWS mocked)', async () => {
+    model = new AwsModel({ instantTables: true });
+    const cwd = await tempDir();
+    const overrides = { findAddress: async () => '203.0.113.7' };
+    const flags = { stack: 'demo', yes: true, archive: 's3://my-bucket/raw' };
+    await runHandler(deploy, flags, { cwd, overrides });
+    expect(calls.at(-1)!.request.archive).toBe('s3://my-bucket/raw');
+    const policy = JSON.parse(
+      decodeURIComponent(model.roles.get('citystream-demo')!.policies.get('citystream-services')!),
+    ) as { Statement: Array<{ Sid: string; Resource: string[] }> };
+    expect(policy.Statement.find((st) => st.Sid === 'ArchiveObjects')?.Resource).toEqual([
+      'arn:aws:s3:::my-bucket/raw/*',
+    ]);
+    await runHandler(teardown, { stack: 'demo', yes: true }, { cwd, overrides });
+  });
+
   it('is what deploy without --host uses; both records live side by side; teardown removes both', async () => {
     model = new AwsModel({ instantTables: true });
     const cwd = await tempDir();
