@@ -7,9 +7,10 @@
  *   2. citystream's processor with `--sink none` — the compute cost alone (parse, windows, rollups, DLQ);
  *   3. citystream's processor into the embedded DynamoDB, its writes recorded (de-duplication on, the
  *      default: one conditional claim per new event_id);
- *   4. the endpoint's own write capacity for that item mix: the recorded writes replayed, no Kafka
- *      (puts and contributions; the claims are not replayed);
- *   4b. the processor with de-duplication off (`--dedupe-horizon 0`): the item mix of (4) through Kafka;
+ *   4. the endpoint's own write capacity for the processor's writes: the recorded puts and contributions
+ *      replayed, no Kafka, no claims (the item mix of 4c);
+ *   4b. the same with the recorded claims replayed too: the item mix of (3);
+ *   4c. the processor with de-duplication off (`--dedupe-horizon 0`): the item mix of (4) without claims;
  *   5. the seed's design: one PutItem per event (and per alert), awaited one message at a time per partition;
  *   6–7. the processor and the seed's design through a TCP proxy that adds a 10 ms round trip (the AWS
  *        case: a writer bound by latency, not by the endpoint's CPU).
@@ -31,6 +32,7 @@ import { alertItem, rawEventItem } from '../src/store/items.js';
 import type { RollupWrite, WindowWrite } from '../src/processor/batch-planner.js';
 import { dynamoSink } from '../src/processor/sinks/dynamodb-sink.js';
 import type { ProcessorSink } from '../src/processor/sinks/sink.js';
+import type { Claim } from '../src/store/claim-writer.js';
 import { startPipelineProcessor } from '../src/processor/start-processor.js';
 import { runBounded } from '../src/store/batch-writer.js';
 import { tableNames } from '../src/store/table-definitions.js';
@@ -161,12 +163,17 @@ async function stopAll() {
 
 /** The processor's sink calls, recorded so the same writes can be replayed without Kafka. */
 type Recorded =
+  | { kind: 'claims'; claims: Claim[]; nowSeconds: number }
   | { kind: 'put'; rawEvents: CityEvent[]; alerts: CityEvent[] }
   | { kind: 'contributions'; partition: number; windows: WindowWrite[]; rollups: RollupWrite[] };
 
 function recording(sink: ProcessorSink, log: Recorded[]): ProcessorSink {
   return {
     ...sink,
+    async claimEvents(claims, nowSeconds) {
+      log.push({ kind: 'claims', claims, nowSeconds });
+      return sink.claimEvents(claims, nowSeconds);
+    },
     async putEvents(rawEvents, alerts) {
       log.push({ kind: 'put', rawEvents, alerts });
       await sink.putEvents(rawEvents, alerts);
@@ -198,10 +205,13 @@ function processorInto(log?: Recorded[], options: { dedupe?: boolean } = {}) {
 /**
  * The endpoint's own write capacity for the processor's item mix: the recorded writes of a processor
  * run replayed into fresh tables with no Kafka and no processing — every put batch at once (bounded),
- * each partition's contribution updates in their order (they are conditioned on the previous ones).
+ * each partition's contribution updates in their order (they are conditioned on the previous ones),
+ * and with `claims`, every claim call too (bounded like the processor's partitions; fresh tables, so
+ * each wins, as it did in the run).
  */
-async function replay(config: Config, log: readonly Recorded[]): Promise<void> {
+async function replay(config: Config, log: readonly Recorded[], options: { claims: boolean }): Promise<void> {
   const sink = await dynamoSink(config);
+  const claims = options.claims ? log.filter((r) => r.kind === 'claims') : [];
   const puts = log.filter((r) => r.kind === 'put');
   const byPartition = new Map<number, Array<Extract<Recorded, { kind: 'contributions' }>>>();
   for (const r of log) {
@@ -209,6 +219,9 @@ async function replay(config: Config, log: readonly Recorded[]): Promise<void> {
     byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r]);
   }
   await Promise.all([
+    // As many claim calls at once as the processor has partitions in hand; its client holds them all
+    // to 32 requests in flight.
+    runBounded(claims, 8, async (r) => void (await sink.claimEvents(r.claims, r.nowSeconds))),
     // Two put calls at a time (16 requests in flight): more only adds contention in dynalite.
     runBounded(puts, 2, (r) => sink.putEvents(r.rawEvents, r.alerts)),
     ...[...byPartition.values()].map(async (writes) => {
@@ -282,13 +295,21 @@ const ours = await variant('citystream processor → embedded DynamoDB', process
     0,
   );
   const items = puts.reduce((n, w) => n + w.rawEvents.length + w.alerts.length, 0);
+  const claims = writes.reduce((n, w) => n + (w.kind === 'claims' ? w.claims.length : 0), 0);
   console.log(
-    `  its writes: ${puts.length} batches, ${items} raw events and alerts (~${Math.ceil(items / 25)} BatchWriteItem), ${updates} window/rollup UpdateItems (${((updates / N) * 1000).toFixed(1)} per 1 000 events)`,
+    `  its writes: ${puts.length} batches, ${items} raw events and alerts (~${Math.ceil(items / 25)} BatchWriteItem), ${updates} window/rollup UpdateItems (${((updates / N) * 1000).toFixed(1)} per 1 000 events), ${claims} claims (one PutItem each)`,
   );
 }
-const capacity = await variant('endpoint capacity: same writes, no Kafka', (c) => replay(c, writes), {
-  untilZeroLag: false,
-});
+const capacity = await variant(
+  'endpoint capacity: same writes, no Kafka, no claims',
+  (c) => replay(c, writes, { claims: false }),
+  { untilZeroLag: false },
+);
+const capacityWithClaims = await variant(
+  'endpoint capacity: same writes and claims, no Kafka',
+  (c) => replay(c, writes, { claims: true }),
+  { untilZeroLag: false },
+);
 const oursNoDedupe = await variant(
   'processor, de-duplication off (--dedupe-horizon 0)',
   processorInto(undefined, { dedupe: false }),
@@ -357,7 +378,7 @@ await stopAll();
 console.log(
   [
     '',
-    `ratios: processor / seed ${(ours / seed).toFixed(1)}×; processor / endpoint capacity ${(ours / capacity).toFixed(2)};`,
+    `ratios: processor / seed ${(ours / seed).toFixed(1)}×; processor / endpoint capacity for its writes and claims ${(ours / capacityWithClaims).toFixed(2)};`,
     `        --sink none / bare kafkajs ${(none / bare).toFixed(2)}; processor / bare kafkajs ${(ours / bare).toFixed(3)};`,
     `        +${RTT_MS} ms round trip: processor / seed ${(oursFar / seedFar).toFixed(1)}×`,
     `        de-duplication off: processor / seed ${(oursNoDedupe / seed).toFixed(1)}×, / endpoint capacity ${(oursNoDedupe / capacity).toFixed(2)}; +${RTT_MS} ms: ${(oursFarNoDedupe / seedFar).toFixed(1)}×`,
