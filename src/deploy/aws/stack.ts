@@ -6,7 +6,8 @@ import {
 } from '../../clients/aws.js';
 import type { Config } from '../../config/settings.js';
 import { ExpectedError, UserError } from '../../errors.js';
-import { applyPlan, hostTarget, type ApplyResult } from './apply.js';
+import { applyPlan, type ApplyResult } from './apply.js';
+import { hostTarget } from './host-handover.js';
 import { estimateCost, type CostEstimate } from './cost.js';
 import { discoverStack, listStacks, type FoundStack } from './discover.js';
 import type { HostDeployer, HostServiceState } from './host-deployer.js';

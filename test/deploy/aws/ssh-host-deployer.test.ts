@@ -6,7 +6,7 @@
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hostTarget } from '../../../src/deploy/aws/apply.js';
+import { hostTarget } from '../../../src/deploy/aws/host-handover.js';
 import { sshDeployArgs } from '../../../src/deploy/aws/ssh-host-deployer.js';
 import { SECRET_LAUNCHER, desiredStack } from '../../../src/deploy/aws/stack-spec.js';
 import { stackFiles } from '../../../src/deploy/aws/stack-record.js';
