@@ -22,6 +22,16 @@ import {
 import { queryPages, type Reader } from './query-pages.js';
 import { INDEX, type TableNames } from './table-definitions.js';
 import { isoTime, utcDay } from '../events/windows.js';
+import {
+  daysBetween,
+  entryName,
+  fromEntry,
+  rollupItemKey,
+  sameEntry,
+  toEntry,
+  windowItemKey,
+  WINDOW_COUNTERS,
+} from './contribution-entries.js';
 
 /**
  * Offset-conditioned updates of aggregation windows and rollups (docs/data-model.md, "Exactness").
@@ -40,19 +50,6 @@ export interface ContributionWrite<K> {
 /** `conflict`: the stored entry was not `previous`; `stored` is what is there now (re-plan from it). */
 export type ContributionOutcome =
   { status: 'applied' } | { status: 'unchanged' } | { status: 'conflict'; stored: Contribution | null };
-
-/** The primary key of a window item, and the other attributes a window carries. */
-export function windowItemKey(key: WindowKey): { agg_key: string; window_start: string } {
-  return { agg_key: `${key.city}#${key.eventType}`, window_start: isoTime(key.window.startMs) };
-}
-
-export function rollupItemKey(key: RollupKey): { scope: string; day: string } {
-  return { scope: key.scope, day: key.day };
-}
-
-/** Severity and total counters every window item has, zero included, so readers see a stable shape. */
-const WINDOW_COUNTERS = ['event_count', 'low', 'medium', 'high', 'critical'] as const;
-const ENTRY_FIELDS = new Set(['o', 'f', 'first', 'last']);
 
 export class ContributionWriter {
   private readonly policy: BackoffPolicy;
@@ -341,54 +338,4 @@ export async function readContribution(
   );
   if (!Item) return null;
   return fromEntry(unmarshall(Item)[entryName(partition)]);
-}
-
-export function entryName(partition: number): string {
-  if (!Number.isInteger(partition) || partition < 0) throw new RangeError(`bad partition ${partition}`);
-  return `p_${partition}`;
-}
-
-/** The stored form of an entry: `{o, f?, first?, last?, …counts}`, counts under the item's own names. */
-function toEntry(c: Contribution, isWindow: boolean): Record<string, unknown> {
-  for (const name of Object.keys(c.counts)) {
-    if (ENTRY_FIELDS.has(name)) throw new Error(`count name "${name}" collides with an entry field`);
-  }
-  const entry: Record<string, unknown> = { o: c.o, ...c.counts };
-  if (isWindow) entry.f = c.final === true;
-  if (c.first !== undefined) entry.first = c.first;
-  if (c.last !== undefined) entry.last = c.last;
-  return entry;
-}
-
-function fromEntry(value: unknown): Contribution | null {
-  if (!value || typeof value !== 'object') return null;
-  const entry = value as Record<string, unknown>;
-  const counts: Record<string, number> = {};
-  for (const [name, v] of Object.entries(entry))
-    if (!ENTRY_FIELDS.has(name) && typeof v === 'number') counts[name] = v;
-  const c: Contribution = { o: Number(entry.o), counts };
-  if (typeof entry.f === 'boolean') c.final = entry.f;
-  if (typeof entry.first === 'string') c.first = entry.first;
-  if (typeof entry.last === 'string') c.last = entry.last;
-  return c;
-}
-
-/** Restores look back hours, not years; a longer range is a caller's bug, not a reason for 1000 Queries. */
-const MAX_RESTORE_DAYS = 31;
-
-/** The UTC days from the day of `fromMs` to the day of `toMs`, inclusive. */
-function daysBetween(fromMs: number, toMs: number): string[] {
-  if (toMs - fromMs > MAX_RESTORE_DAYS * 86_400_000) {
-    throw new RangeError(`window restore range spans more than ${MAX_RESTORE_DAYS} days`);
-  }
-  const days: string[] = [];
-  for (let t = Date.parse(utcDay(fromMs)); t <= toMs; t += 86_400_000) days.push(utcDay(t));
-  return days;
-}
-
-function sameEntry(a: Contribution, b: Contribution): boolean {
-  if (a.o !== b.o || Boolean(a.final) !== Boolean(b.final) || a.first !== b.first || a.last !== b.last)
-    return false;
-  const names = new Set([...Object.keys(a.counts), ...Object.keys(b.counts)]);
-  return [...names].every((n) => (a.counts[n] ?? 0) === (b.counts[n] ?? 0));
 }

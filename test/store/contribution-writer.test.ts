@@ -2,12 +2,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../src/clients/dynamodb.js';
-import {
-  ContributionWriter,
-  readContribution,
-  rollupItemKey,
-  windowItemKey,
-} from '../../src/store/contribution-writer.js';
+import { rollupItemKey, windowItemKey } from '../../src/store/contribution-entries.js';
+import { ContributionWriter, readContribution } from '../../src/store/contribution-writer.js';
 import type { Contribution, RollupKey, WindowKey } from '../../src/store/contribution.js';
 import { tableNames, type TableNames } from '../../src/store/table-definitions.js';
 import { createTables } from '../../src/store/tables.js';
