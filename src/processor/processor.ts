@@ -1,5 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import { PartitionLocks, stopConsuming, totalOf } from './partition-locks.js';
+import { loopClients, PartitionLocks, runLoop, stopConsuming, totalOf } from './consumer-loop.js';
 import { parseEvent, type ParseOptions } from '../events/event-schema.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { decodeClock, encodeClock, tickIdle } from './watermark.js';
@@ -50,7 +50,7 @@ export interface ProcessorOptions {
   /** Partitions processed at the same time by this member; default 8. */
   concurrency?: number;
   sessionTimeoutMs?: number;
-  /** How often the member heartbeats (ms); default min(3 s, session timeout / 3). */
+  /** How often the member heartbeats (ms); default 3 s, never more than a third of the session timeout. */
   heartbeatIntervalMs?: number;
   /** Called when this member has joined a generation of the group, with the partitions it owns. */
   onGroupJoin?: (join: GroupJoin) => void;
@@ -168,21 +168,12 @@ export class Processor {
   private resolveDone: () => void = () => {};
 
   async start(): Promise<void> {
-    const { kafka, topic, group } = this.options;
-    this.producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
-    this.admin = kafka.admin();
-    this.consumer = kafka.consumer({
-      groupId: group,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 30_000,
-      heartbeatInterval:
-        this.options.heartbeatIntervalMs ?? Math.min(3_000, (this.options.sessionTimeoutMs ?? 30_000) / 3),
-      maxBytesPerPartition: 1024 * 1024,
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
-    });
+    const { kafka, topic } = this.options;
+    const clients = loopClients(kafka, this.options);
+    ({ consumer: this.consumer, producer: this.producer, admin: this.admin } = clients);
     // A new generation may have moved partitions: forget what this member knew; items and commit
     // metadata are the truth and are read again on first touch.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+    clients.consumer.on(clients.consumer.events.GROUP_JOIN, (event) => {
       this.states.clear();
       this.committed.clear();
       this.lag.clear();
@@ -193,17 +184,13 @@ export class Processor {
       this.options.onGroupJoin?.({ memberId, isLeader, join: this.generation, partitions });
       void this.adopt(assigned).catch((err: unknown) => this.options.onError?.(err));
     });
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      if (event.payload.restart) return;
-      this.crashed?.(event.payload.error);
-    });
-    await Promise.all([this.producer.connect(), this.admin.connect(), this.consumer.connect()]);
-    await this.consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.concurrency ?? 8,
-      eachBatch: (payload) => this.locks.run(payload.batch.partition, () => this.onBatch(payload)),
+    await runLoop(clients, {
+      topic,
+      fromBeginning: this.options.fromBeginning,
+      concurrency: this.options.concurrency ?? 8,
+      locks: this.locks,
+      eachBatch: (payload) => this.onBatch(payload),
+      onCrash: (err) => this.crashed?.(err),
     });
     const tickMs = this.options.tickMs ?? Math.max(50, Math.min(5_000, this.options.watermarkDelayMs / 4));
     this.ticker = setInterval(() => void this.tick().catch((err) => this.options.onError?.(err)), tickMs);

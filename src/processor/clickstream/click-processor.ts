@@ -1,5 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import { PartitionLocks, stopConsuming, totalOf } from '../partition-locks.js';
+import { loopClients, PartitionLocks, runLoop, stopConsuming, totalOf } from '../consumer-loop.js';
 import { parseClickEvent } from '../../events/clickstream/click-schema.js';
 import { deadLetterMessage } from '../dead-letter.js';
 import { OffsetMoved, type PostgresClickSink } from '../sinks/postgres-sink.js';
@@ -88,33 +88,21 @@ export class ClickProcessor {
   }
 
   async start(): Promise<void> {
-    const { kafka, topic, group } = this.options;
-    this.producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
-    this.admin = kafka.admin();
-    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
-    this.consumer = kafka.consumer({
-      groupId: group,
-      sessionTimeout,
-      rebalanceTimeout: 30_000,
-      heartbeatInterval: Math.min(this.options.heartbeatIntervalMs ?? 3_000, Math.floor(sessionTimeout / 3)),
-      maxBytesPerPartition: 1024 * 1024,
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2_000 },
-    });
+    const { kafka, topic } = this.options;
+    const clients = loopClients(kafka, this.options);
+    ({ consumer: this.consumer, producer: this.producer, admin: this.admin } = clients);
     // A new generation may have moved partitions: PostgreSQL is the truth, read again on first touch.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    clients.consumer.on(clients.consumer.events.GROUP_JOIN, () => {
       this.partitions.clear();
       this.lag.clear();
     });
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) this.crashed?.(event.payload.error);
-    });
-    await Promise.all([this.producer.connect(), this.admin.connect(), this.consumer.connect()]);
-    await this.consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.concurrency ?? 4,
-      eachBatch: (payload) => this.locks.run(payload.batch.partition, () => this.onBatch(payload)),
+    await runLoop(clients, {
+      topic,
+      fromBeginning: this.options.fromBeginning,
+      concurrency: this.options.concurrency ?? 4,
+      locks: this.locks,
+      eachBatch: (payload) => this.onBatch(payload),
+      onCrash: (err) => this.crashed?.(err),
     });
     const tickMs = this.options.tickMs ?? Math.max(50, Math.min(5_000, this.options.watermarkDelayMs / 4));
     this.ticker = setInterval(() => void this.tick().catch((err) => this.options.onError?.(err)), tickMs);
