@@ -44,7 +44,13 @@ export interface DynamoClientOptions {
  * (conditional-check failures, throttling) that callers handle themselves.
  */
 export function createDynamoClient(config: DynamoTarget, options: DynamoClientOptions = {}): DynamoDBClient {
-  const settings: DynamoDBClientConfig = { maxAttempts: options.maxAttempts ?? 3 };
+  const settings: DynamoDBClientConfig = {
+    maxAttempts: options.maxAttempts ?? 3,
+    // Resolve each command's middleware stack once per client instead of on every request: 22% less
+    // client CPU per PutItem (bench/dynamodb-client.ts). Every middleware citystream adds is added here,
+    // before the first request, which is what the cache requires.
+    cacheMiddleware: true,
+  };
   if (config.target === 'local') {
     settings.endpoint = config.endpoint;
     settings.region = 'local';

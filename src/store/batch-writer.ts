@@ -87,10 +87,11 @@ export class BatchWriter {
           this.options.metrics?.request?.(count);
           requests += 1;
           try {
-            const result = await this.client.send(
-              new BatchWriteItemCommand({ RequestItems: pending }),
-              this.options.signal ? { abortSignal: this.options.signal } : {},
-            );
+            const command = new BatchWriteItemCommand({ RequestItems: pending });
+            // No options object without a signal: one would bypass the client's cached middleware stack.
+            const result = await (this.options.signal
+              ? this.client.send(command, { abortSignal: this.options.signal })
+              : this.client.send(command));
             const unprocessed = result.UnprocessedItems ?? {};
             const left = countRequests(unprocessed);
             this.options.metrics?.written?.(count - left);

@@ -42,9 +42,7 @@ export async function* queryPages(
       Limit: limit?.() ?? input.Limit,
       ExclusiveStartKey: startKey,
     });
-    const result = reader.send
-      ? await reader.send(command)
-      : await reader.client.send(command, { abortSignal: reader.signal });
+    const result = reader.send ? await reader.send(command) : await sendQuery(reader, command);
     yield result;
     startKey = result.LastEvaluatedKey;
     if (!startKey) return;
@@ -71,7 +69,7 @@ export async function queryPage(
   reader: Reader,
   input: QueryCommandInput,
 ): Promise<{ items: Item[]; lastKey?: Item }> {
-  const result = await reader.client.send(new QueryCommand(input), { abortSignal: reader.signal });
+  const result = await sendQuery(reader, new QueryCommand(input));
   return { items: result.Items ?? [], lastKey: result.LastEvaluatedKey };
 }
 
@@ -96,4 +94,15 @@ export async function queryCount(
   for await (const page of queryPages(reader, { ...input, Select: 'COUNT' }, maxPages))
     count += page.Count ?? 0;
   return count;
+}
+
+/**
+ * A Query through the client, with the reader's signal when it has one. Without one, no options go with
+ * the request: the client then uses its cached middleware stack (`cacheMiddleware`), which any options
+ * object, even `{ abortSignal: undefined }`, would bypass and clear.
+ */
+function sendQuery(reader: Reader, command: QueryCommand): Promise<QueryCommandOutput> {
+  return reader.signal
+    ? reader.client.send(command, { abortSignal: reader.signal })
+    : reader.client.send(command);
 }
