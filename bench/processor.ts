@@ -38,7 +38,7 @@ import { runBounded } from '../src/store/batch-writer.js';
 import { tableNames } from '../src/store/table-definitions.js';
 import { createTables } from '../src/store/tables.js';
 import { sendAll, startPipelineStack, waitForZeroLag } from '../test/e2e/pipeline-stack.js';
-import { startLatencyProxy } from './latency-proxy.js';
+import { startLatencyProxy } from './support/latency-proxy.js';
 
 const N = Number(process.argv[2] ?? 20_000);
 const LATENCY_RATE = 20; // events per second

@@ -115,12 +115,12 @@ function distinctPaths(endpoint: string): string[] {
   });
 }
 
-/** The load generator (bench/read-load.ts) in its own process, so it does not share the API's event loop. */
+/** The load generator (bench/support/read-load.ts) in its own process, so it does not share the API's event loop. */
 async function drive(
   origin: string,
   paths: string[],
 ): Promise<Omit<Row, 'days' | 'version' | 'endpoint' | 'queries'>> {
-  const script = fileURLToPath(new URL('./read-load.ts', import.meta.url));
+  const script = fileURLToPath(new URL('./support/read-load.ts', import.meta.url));
   const spec = { origin, paths, connections: CONNECTIONS, duration: DURATION };
   const { stdout } = await run(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], {
     maxBuffer: 64 * 1024 * 1024,

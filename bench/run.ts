@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- NAME ...]`: runs the benchmarks of bench/ one after another (each in its own process,
  * so one's memory and sockets cannot skew the next), or only the named ones. Each prints its own figures;
- * record them in bench/RESULTS.md with the machine, the date and the load.
+ * record them in bench/RESULTS.md with the machine, the date and the load. What benchmarks share (the
+ * latency proxy, the read load generator) is in bench/support/, not a benchmark itself.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

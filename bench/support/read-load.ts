@@ -5,7 +5,7 @@
  * two requests in flight ask for the same document (the API then shares no read between them).
  * Prints autocannon's result as JSON on stdout.
  *
- *   node --import tsx bench/read-load.ts '{"origin":"http://…","paths":["/api/v1/…"],"connections":32,"duration":5}'
+ *   node --import tsx bench/support/read-load.ts '{"origin":"http://…","paths":["/api/v1/…"],"connections":32,"duration":5}'
  */
 import autocannon from 'autocannon';
 
