@@ -1,3 +1,3 @@
-export { startApi, type RunningApi, type StartApiOptions } from './server.js';
+export { DEFAULT_REQUEST_TIMEOUT_MS, startApi, type RunningApi, type StartApiOptions } from './server.js';
 export { buildOpenApi } from './openapi.js';
 export { ROUTES, API_PREFIX } from './routes.js';

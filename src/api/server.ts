@@ -14,6 +14,7 @@ import { liveRoutes, type HealthProbe } from './live-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { assertQueryWellEncoded, validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
+import { beforeDeadline } from './deadline.js';
 import { ResponseCache } from './response-cache.js';
 import { SCHEMAS } from './schemas.js';
 import { registerStream, STREAM_PATH, streamOpenApi } from './stream-route.js';
@@ -74,12 +75,12 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const tables = tableNames(options.config.prefix);
   const clock = options.clock ?? (() => new Date());
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const read = (): ReadContext => ({
+  const read = (signal = AbortSignal.timeout(timeoutMs)): ReadContext & { signal: AbortSignal } => ({
     client: options.client,
     tables,
     ttlDays: options.config.ttlDays,
     now: clock(),
-    signal: AbortSignal.timeout(timeoutMs),
+    signal,
     postgres: options.postgres,
   });
 
@@ -151,8 +152,12 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
           req.params as Record<string, unknown>,
           req.query as Record<string, unknown>,
         );
-        if (!cache) return route.handler(read(), values);
-        return cache.get(`${route.path} ${JSON.stringify(values)}`, () => route.handler(read(), values));
+        const answer = () => {
+          const ctx = read();
+          return beforeDeadline(route.handler(ctx, values), ctx.signal);
+        };
+        if (!cache) return answer();
+        return cache.get(`${route.path} ${JSON.stringify(values)}`, answer);
       },
     );
   }

@@ -31,6 +31,12 @@ export interface DynamoClientOptions {
    * processor's partitions and writers), where per-caller bounds would multiply. Default: unbounded.
    */
   maxInFlight?: number;
+  /**
+   * A request whose connection stays silent this long is ended (the SDK's `requestTimeout`), for callers
+   * that answer by a deadline of their own instead of handing each request an abort signal (the API).
+   * Default: none.
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -50,6 +56,10 @@ export function createDynamoClient(config: DynamoTarget, options: DynamoClientOp
     // client CPU per PutItem (bench/dynamodb-client.ts). Every middleware citystream adds is added here,
     // before the first request, which is what the cache requires.
     cacheMiddleware: true,
+    ...(options.requestTimeoutMs !== undefined && {
+      // Without throwOnRequestTimeout the SDK only logs a warning when the time is up.
+      requestHandler: { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true },
+    }),
   };
   if (config.target === 'local') {
     settings.endpoint = config.endpoint;

@@ -25,12 +25,19 @@ export const serveCommand = defineCommand({
     'pgSecret',
   ],
   async handler(ctx) {
-    const [{ startApi }, { listenError }, { formatError }] = await Promise.all([
+    const [
+      { startApi, DEFAULT_REQUEST_TIMEOUT_MS },
+      { listenError },
+      { formatError },
+      { createDynamoClient },
+    ] = await Promise.all([
       import('../api/index.js'),
       import('../clients/listen-error.js'),
       import('../ui/error-format.js'),
+      import('../clients/dynamodb.js'),
     ]);
-    const client = await ctx.dynamo();
+    // The API's own client: it answers by each request's deadline, so a request that hangs is ended here.
+    const client = createDynamoClient(ctx.config, { requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS });
     const clickstream = ctx.config.workload === 'clickstream' || ctx.config.pgUrl || ctx.config.pgSecret;
     const postgres = clickstream
       ? (await (await import('../clients/postgres.js')).pgPoolFromConfig(ctx.config, ctx.io.env)).pool
@@ -45,6 +52,7 @@ export const serveCommand = defineCommand({
       log: ctx.debug ? (line) => ctx.out.info(line) : undefined,
       reportBug: (err) => ctx.out.info(formatError(err, ctx.debug)),
     }).catch((err: unknown) => {
+      client.destroy();
       throw listenError(err, {
         service: 'the API',
         host: ctx.config.apiHost,
@@ -69,6 +77,7 @@ export const serveCommand = defineCommand({
       stopped: 'API stopped',
       stop: async () => {
         await api.close();
+        client.destroy();
         await postgres?.end();
       },
     });

@@ -19,9 +19,10 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
       // only the city routes answer 503.
       if (!state.dynamo && !state.postgres)
         throw new Error('the API service needs DynamoDB or PostgreSQL started before it');
-      const { startApi } = await import('../api/index.js');
+      const { startApi, DEFAULT_REQUEST_TIMEOUT_MS } = await import('../api/index.js');
       const config = state.config;
-      const client = state.dynamo ?? createDynamoClient(state.config);
+      // Its own client: the API answers by each request's deadline, so a request that hangs is ended here.
+      const client = createDynamoClient(state.config, { requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS });
       const api = await startApi({
         client,
         postgres: state.postgres,
@@ -41,6 +42,7 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
         ],
         ...options,
       }).catch((err: unknown) => {
+        client.destroy();
         throw listenError(err, {
           service: 'the API',
           host: state.config.apiHost,
@@ -55,7 +57,7 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
         summary: `REST API, OpenAPI at ${api.url}/api/v1/openapi.json; web console at ${api.url}/`,
         async stop() {
           await api.close();
-          if (!state.dynamo) client.destroy();
+          client.destroy();
         },
       };
     },

@@ -154,3 +154,32 @@ describe('createDynamoClient maxInFlight', () => {
     }
   });
 });
+
+describe('createDynamoClient request handling', () => {
+  it('ends a request that hangs after requestTimeoutMs', async () => {
+    const server = createServer((req) => req.resume()); // reads everything, answers nothing
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const endpoint = `http://127.0.0.1:${port}`;
+    const client = createDynamoClient(
+      { target: 'local', region: 'local', endpoint },
+      { requestTimeoutMs: 200, maxAttempts: 1 },
+    );
+    try {
+      const err = (await client.send(new ListTablesCommand({})).catch((e: unknown) => e)) as Error;
+      // The SDK ends it with ETIMEDOUT, which the client's translation reports like any unreachable endpoint.
+      expect(err).toBeInstanceOf(ServiceError);
+      expect(err.message).toBe(`cannot reach ${endpoint} (ETIMEDOUT)`);
+    } finally {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('resolves each command middleware stack once (cacheMiddleware): all of it is added before the first request', () => {
+    const client = createDynamoClient({ target: 'local', region: 'local', endpoint: 'http://127.0.0.1:1' });
+    expect((client.config as { cacheMiddleware?: boolean }).cacheMiddleware).toBe(true);
+    client.destroy();
+  });
+});
