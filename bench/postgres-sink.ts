@@ -15,7 +15,8 @@ import { pgpassPassword } from '../src/clients/pgpass.js';
 import { ClickstreamGenerator } from '../src/events/clickstream/click-generator.js';
 import { parseClickEvent } from '../src/events/clickstream/click-schema.js';
 import { steppedClock } from '../src/events/generator.js';
-import { decodeClicks, planClickBatch, type ClickState } from '../src/processor/clickstream/click-planner.js';
+import { planClickBatch, type ClickState } from '../src/processor/clickstream/click-planner.js';
+import { decodeAll } from '../src/processor/decoded.js';
 import { migrate } from '../src/processor/sinks/postgres-schema.js';
 import { PostgresClickSink } from '../src/processor/sinks/postgres-sink.js';
 import { initialWatermark } from '../src/processor/watermark.js';
@@ -52,7 +53,7 @@ const start = Date.parse('2026-11-22T12:00:00.000Z');
 const messages = new ClickstreamGenerator({ seed: 'bench', clock: steppedClock(start, 100) })
   .take(N)
   .map((m, i) => ({ offset: i, key: Buffer.from(m.key), value: Buffer.from(m.value) }));
-const decoded = decodeClicks(messages, (v) => parseClickEvent(v, { now: start + 86_400_000 }));
+const decoded = decodeAll(messages, (v) => parseClickEvent(v, { now: start + 86_400_000 }));
 const reset = () =>
   pool.query(
     'TRUNCATE click_events, click_windows, click_sessions, click_funnel, click_funnel_members, click_dead_letters, stream_offsets',

@@ -1,8 +1,9 @@
 import type { CityEvent } from '../events/event.js';
-import { LATE_REASON, type ParseResult } from '../events/event-schema.js';
+import { LATE_REASON } from '../events/event-schema.js';
 import { observeActivity, observeEvent, watermarkOf, type WatermarkState } from './watermark.js';
 import { CONFLICTING_REASON, DUPLICATE_REASON, type Verdict } from './dedupe.js';
 import { isFinal, isoTime } from '../events/windows.js';
+import type { Decoded } from './decoded.js';
 import {
   addToRollup,
   addToWindow,
@@ -21,17 +22,8 @@ import {
  * (DLQ, puts, conditional updates) and only then commits; on any failure it throws the plan away.
  */
 
-export interface InputMessage {
-  offset: number;
-  key: Buffer | null;
-  value: Buffer | null;
-}
-
-export interface DecodedMessage extends InputMessage {
-  parsed: ParseResult;
-  /** Event time in epoch ms (valid events only). */
-  eventMs: number;
-}
+/** A city-events message with its parse result and event time. */
+export type DecodedMessage = Decoded<CityEvent>;
 
 export interface PlannerOptions {
   windowMs: number;
@@ -89,16 +81,6 @@ export interface BatchPlan {
     duplicates: number;
     conflicting: number;
   };
-}
-
-export function decodeMessages(
-  messages: readonly InputMessage[],
-  parse: (value: Buffer | null) => ParseResult,
-): DecodedMessage[] {
-  return messages.map((m) => {
-    const parsed = parse(m.value);
-    return { ...m, parsed, eventMs: parsed.ok ? Date.parse(parsed.event.timestamp) : NaN };
-  });
 }
 
 /** The window and rollup keys a batch may touch, so the loop can restore the missing ones first. */

@@ -4,7 +4,6 @@ import { parseEvent, type ParseOptions } from '../events/event-schema.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { decodeClock, encodeClock, tickIdle } from './watermark.js';
 import {
-  decodeMessages,
   isSettled,
   planBatch,
   requiredKeys,
@@ -13,6 +12,7 @@ import {
   type PlannerOptions,
 } from './batch-planner.js';
 import { deadLetterMessage } from './dead-letter.js';
+import { decodeAll } from './decoded.js';
 import type { LiveBus } from './live-bus.js';
 import { LivePublisher } from './live-publisher.js';
 import { PartitionState } from './partition-state.js';
@@ -245,7 +245,7 @@ export class Processor {
     const partition = batch.partition;
     const messages = batch.messages.map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value }));
     const parseOptions: ParseOptions = { ...this.options.parseOptions, now: this.now() };
-    const decoded = decodeMessages(messages, (v) => parseEvent(v, parseOptions));
+    const decoded = decodeAll(messages, (v) => parseEvent(v, parseOptions));
 
     let plan: BatchPlan | undefined;
     let state: PartitionState;

@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { CityEvent } from '../../src/events/event.js';
 import { parseEvent } from '../../src/events/event-schema.js';
 import {
-  decodeMessages,
   planBatch,
   requiredKeys,
   type BatchPlan,
-  type InputMessage,
   type PlannerOptions,
 } from '../../src/processor/batch-planner.js';
+import { decodeAll, type InputMessage } from '../../src/processor/decoded.js';
 import { countDeltas, type Contribution } from '../../src/store/contribution.js';
 import { PartitionState } from '../../src/processor/partition-state.js';
 import { windowOf } from '../../src/events/windows.js';
@@ -58,7 +57,7 @@ function plan(
   verdicts?: ReadonlyMap<number, Verdict>,
   options: PlannerOptions = OPTIONS,
 ): BatchPlan {
-  const decoded = decodeMessages(msgs, parse);
+  const decoded = decodeAll(msgs, parse);
   const keys = requiredKeys(decoded, OPTIONS);
   for (const id of state.missingWindows(keys.windows.keys()))
     state.restoreWindow(id, keys.windows.get(id)!, null);
@@ -220,7 +219,7 @@ describe('de-duplication', () => {
 
   it('claims the first copy of each event_id in a batch and judges the later ones by it', async () => {
     const changed = { ...event(1, 1), description: 'other' };
-    const decoded = decodeMessages(messages([event(1, 1), event(2, 2), event(1, 1), changed, '{bad']), parse);
+    const decoded = decodeAll(messages([event(1, 1), event(2, 2), event(1, 1), changed, '{bad']), parse);
     const candidates = candidatesOf(decoded, () => true, { topic: 'city-events', partition: 3 }, 3_600_000);
     expect(candidates).toHaveLength(4);
     expect(firstClaims(candidates).map((c) => [c.eventId, c.delivery])).toEqual([
@@ -269,14 +268,14 @@ describe('de-duplication', () => {
       event_type: e.event_type,
       event_id: e.event_id,
     });
-    const [a, b] = decodeMessages(messages([e, reordered]), parse);
+    const [a, b] = decodeAll(messages([e, reordered]), parse);
     expect(a!.parsed.ok && b!.parsed.ok).toBe(true);
     if (a!.parsed.ok && b!.parsed.ok) expect(contentHash(a!.parsed.event)).toBe(contentHash(b!.parsed.event));
     expect(contentHash({ ...e, city: 'LA' })).not.toBe(contentHash(e));
     expect(deliveryOf('city-events', 2, 41)).toBe('city-events/2/41');
     expect(() =>
       verdictsOf(
-        candidatesOf(decodeMessages(messages([e]), parse), () => true, { topic: 't', partition: 0 }, 1),
+        candidatesOf(decodeAll(messages([e]), parse), () => true, { topic: 't', partition: 0 }, 1),
         new Map(),
       ),
     ).toThrow(/no claim/);

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CityEvent } from '../../src/events/event.js';
 import { parseEvent } from '../../src/events/event-schema.js';
-import {
-  decodeMessages,
-  planBatch,
-  requiredKeys,
-  type InputMessage,
-  type PlannerOptions,
-} from '../../src/processor/batch-planner.js';
+import { planBatch, requiredKeys, type PlannerOptions } from '../../src/processor/batch-planner.js';
+import { decodeAll, type InputMessage } from '../../src/processor/decoded.js';
 import { countDeltas, type Contribution } from '../../src/store/contribution.js';
 import { PartitionState } from '../../src/processor/partition-state.js';
 import { decodeClock, encodeClock } from '../../src/processor/watermark.js';
@@ -153,7 +148,7 @@ async function run(msgs: InputMessage[], seed: number, crashChance: number, dedu
   while (committed.offset < msgs.length) {
     const size = 1 + Math.floor(random() * 40);
     const batch = msgs.slice(committed.offset, committed.offset + size);
-    const decoded = decodeMessages(batch, parse);
+    const decoded = decodeAll(batch, parse);
     const keys = requiredKeys(decoded, OPTIONS);
     for (const id of state.missingWindows(keys.windows.keys()))
       state.restoreWindow(id, keys.windows.get(id)!, windows.read(id, 0));

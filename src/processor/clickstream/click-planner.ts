@@ -1,9 +1,9 @@
 import type { ClickEvent } from '../../events/clickstream/click-event.js';
 import { toCents } from '../../events/clickstream/click-event.js';
-import type { ClickParseResult } from '../../events/clickstream/click-schema.js';
 import { LATE_REASON } from '../../events/event-schema.js';
 import { isFinal, isoTime, windowOf } from '../../events/windows.js';
-import type { DeadLetter, InputMessage } from '../batch-planner.js';
+import type { DeadLetter } from '../batch-planner.js';
+import type { Decoded } from '../decoded.js';
 import { observeActivity, observeEvent, watermarkOf, type WatermarkState } from '../watermark.js';
 
 /**
@@ -29,10 +29,8 @@ export interface ClickPlannerOptions {
   sessionGapMs: number;
 }
 
-export interface DecodedClick extends InputMessage {
-  parsed: ClickParseResult;
-  eventMs: number;
-}
+/** A clickstream message with its parse result and event time. */
+export type DecodedClick = Decoded<ClickEvent>;
 
 export interface OpenSession {
   sessionId: string;
@@ -103,16 +101,6 @@ export interface ClickPlan {
 }
 
 export const HOUR_MS = 3_600_000;
-
-export function decodeClicks(
-  messages: readonly InputMessage[],
-  parse: (value: Buffer | null) => ClickParseResult,
-): DecodedClick[] {
-  return messages.map((m) => {
-    const parsed = parse(m.value);
-    return { ...m, parsed, eventMs: parsed.ok ? Date.parse(parsed.event.timestamp) : NaN };
-  });
-}
 
 export function planClickBatch(
   messages: readonly DecodedClick[],

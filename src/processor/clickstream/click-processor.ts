@@ -1,11 +1,12 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { decodeAll } from '../decoded.js';
 import { loopClients, PartitionLocks, runLoop, stopConsuming, totalOf } from '../consumer-loop.js';
 import { parseClickEvent } from '../../events/clickstream/click-schema.js';
 import { deadLetterMessage } from '../dead-letter.js';
 import { OffsetMoved, type PostgresClickSink } from '../sinks/postgres-sink.js';
 import { tickIdle } from '../watermark.js';
 import type { ClickstreamMetrics } from './click-metrics.js';
-import { decodeClicks, planClickBatch, planTick, type ClickPlan, type ClickState } from './click-planner.js';
+import { planClickBatch, planTick, type ClickPlan, type ClickState } from './click-planner.js';
 
 export interface ClickProcessorOptions {
   kafka: Kafka;
@@ -170,7 +171,7 @@ export class ClickProcessor {
     const replayed = batch.messages.length - fresh.length;
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     if (fresh.length > 0) {
-      const decoded = decodeClicks(
+      const decoded = decodeAll(
         fresh.map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value })),
         (v) => parseClickEvent(v, { now: this.now() }),
       );

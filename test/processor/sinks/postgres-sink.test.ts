@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseClickEvent } from '../../../src/events/clickstream/click-schema.js';
 import { ClickstreamGenerator } from '../../../src/events/clickstream/click-generator.js';
 import { steppedClock } from '../../../src/events/generator.js';
-import { decodeClicks, planClickBatch } from '../../../src/processor/clickstream/click-planner.js';
+import { planClickBatch } from '../../../src/processor/clickstream/click-planner.js';
+import { decodeAll } from '../../../src/processor/decoded.js';
 import { OffsetMoved, PostgresClickSink } from '../../../src/processor/sinks/postgres-sink.js';
 import { startTestPostgres, truncateClickstream, type TestPostgres } from '../../support/postgres.js';
 
@@ -18,7 +19,7 @@ function batch(seed: string, n: number, from = 0) {
     .take(from + n)
     .slice(from)
     .map((m, i) => ({ offset: from + i, key: Buffer.from(m.key), value: Buffer.from(m.value) }));
-  return decodeClicks(messages, (v) => parseClickEvent(v, { now: START + 86_400_000 }));
+  return decodeAll(messages, (v) => parseClickEvent(v, { now: START + 86_400_000 }));
 }
 
 describe('PostgresClickSink (real PostgreSQL)', () => {
