@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { UserError } from '../../errors.js';
 import { parseArchiveTarget } from '../../processor/archive/target.js';
 
 /** Characters a host directory may have: it goes into a systemd unit (ReadWritePaths) unquoted. */
@@ -9,17 +9,13 @@ const UNIT_SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
  * must be to be named in the processor's unit. The value kept is the parsed target's canonical URL.
  */
 export function hostArchiveTarget(value: string): string {
-  let target;
-  try {
-    target = parseArchiveTarget(value);
-  } catch (err) {
-    const message = (err as Error).message.replace(/^--archive: /, '');
-    const hint = (err as { hint?: string }).hint;
-    throw new InvalidArgumentError(hint ? `${message} — ${hint}` : message);
-  }
+  const target = parseArchiveTarget(value);
   if (target.kind === 'file' && !UNIT_SAFE_PATH.test(target.root))
-    throw new InvalidArgumentError(
-      `the host directory "${target.root}" may hold only letters, digits, ".", "_", "-" and "/"`,
+    throw new UserError(
+      `--archive: the host directory "${target.root}" may hold only letters, digits, ".", "_", "-" and "/"`,
+      {
+        hint: 'it is named unquoted in the processor unit; choose a directory such as /var/lib/citystream-archive',
+      },
     );
   return target.url;
 }

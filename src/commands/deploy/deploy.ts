@@ -5,7 +5,6 @@ import { renderPairs } from '../../ui/table.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../define-command.js';
 import { intInRange, numberInRange, oneOf } from '../option-parsers.js';
-import { hostArchiveTarget } from './archive-flag.js';
 import type { AwsOverrides } from './aws.js';
 import {
   deployIO,
@@ -67,6 +66,9 @@ export async function runDeploy(
   aws: AwsOverrides = {},
 ): Promise<void> {
   const target = parseHostFlags(flags, ctx.io.cwd);
+  // Parsed here, not as the option is read: the parser is the archive's, which `--help` must not load.
+  if (flags.archive !== undefined)
+    flags = { ...flags, archive: (await import('./archive-flag.js')).hostArchiveTarget(flags.archive) };
   if (target) return deployHost(ctx, flags, target);
   refuseFlags(flags, HOST_ONLY, 'with --host');
   const brokersGiven = isGiven(ctx.sources.brokers);
@@ -203,7 +205,6 @@ export const deployCommand = defineCommand<DeployCommandFlags>({
       flags: '--archive <url>',
       description:
         'the processor also archives every raw message (gzip NDJSON by hour) to file:///dir on the host, or to s3://bucket/prefix (on AWS the instance role may write only there)',
-      parse: hostArchiveTarget,
     },
     {
       flags: '--health-timeout <seconds>',
