@@ -1,3 +1,4 @@
-export { DEFAULT_REQUEST_TIMEOUT_MS, startApi, type RunningApi, type StartApiOptions } from './server.js';
+export { startApi, type RunningApi, type StartApiOptions } from './server.js';
+export { apiDynamoClient } from './deadline.js';
 export { buildOpenApi } from './openapi.js';
 export { ROUTES, API_PREFIX } from './routes.js';

@@ -14,7 +14,7 @@ import { liveRoutes, type HealthProbe } from './live-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { assertQueryWellEncoded, validateParameters } from './parameters.js';
 import { API_PREFIX, ROUTES } from './routes.js';
-import { beforeDeadline } from './deadline.js';
+import { beforeDeadline, DEFAULT_REQUEST_TIMEOUT_MS } from './deadline.js';
 import { ResponseCache } from './response-cache.js';
 import { SCHEMAS } from './schemas.js';
 import { registerStream, STREAM_PATH, streamOpenApi } from './stream-route.js';
@@ -56,8 +56,6 @@ export interface StartApiOptions {
   postgres?: Queryable;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-
 export interface RunningApi {
   url: string;
   port: number;
@@ -75,12 +73,12 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const tables = tableNames(options.config.prefix);
   const clock = options.clock ?? (() => new Date());
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const read = (signal = AbortSignal.timeout(timeoutMs)): ReadContext & { signal: AbortSignal } => ({
+  const read = (): ReadContext & { signal: AbortSignal } => ({
     client: options.client,
     tables,
     ttlDays: options.config.ttlDays,
     now: clock(),
-    signal,
+    signal: AbortSignal.timeout(timeoutMs),
     postgres: options.postgres,
   });
 

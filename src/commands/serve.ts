@@ -25,19 +25,12 @@ export const serveCommand = defineCommand({
     'pgSecret',
   ],
   async handler(ctx) {
-    const [
-      { startApi, DEFAULT_REQUEST_TIMEOUT_MS },
-      { listenError },
-      { formatError },
-      { createDynamoClient },
-    ] = await Promise.all([
+    const [{ startApi, apiDynamoClient }, { listenError }, { formatError }] = await Promise.all([
       import('../api/index.js'),
       import('../clients/listen-error.js'),
       import('../ui/error-format.js'),
-      import('../clients/dynamodb.js'),
     ]);
-    // The API's own client: it answers by each request's deadline, so a request that hangs is ended here.
-    const client = createDynamoClient(ctx.config, { requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS });
+    const client = apiDynamoClient(ctx.config);
     const clickstream = ctx.config.workload === 'clickstream' || ctx.config.pgUrl || ctx.config.pgSecret;
     const postgres = clickstream
       ? (await (await import('../clients/postgres.js')).pgPoolFromConfig(ctx.config, ctx.io.env)).pool

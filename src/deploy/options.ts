@@ -1,3 +1,4 @@
+import { parseArchiveTarget } from '../processor/archive/target.js';
 import type { ServiceName } from './layout.js';
 import { DEFAULT_GRAFANA, type GrafanaArtifact } from './monitoring.js';
 
@@ -114,8 +115,9 @@ export function resolveDeployOptions(
 
 /** The host directory a `file://` archive writes, or undefined (no archive, or one in S3). */
 export function archiveDirectory(options: Pick<DeployOptions, 'archive'>): string | undefined {
-  if (options.archive === undefined || !options.archive.startsWith('file://')) return undefined;
-  return options.archive.slice('file://'.length);
+  if (options.archive === undefined) return undefined;
+  const target = parseArchiveTarget(options.archive);
+  return target.kind === 'file' ? target.root : undefined;
 }
 
 /** The services these options run, in start order. */

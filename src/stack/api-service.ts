@@ -1,4 +1,3 @@
-import { createDynamoClient } from '../clients/dynamodb.js';
 import { assertBrokerReachable } from '../clients/kafka.js';
 import { listenError } from '../clients/listen-error.js';
 import type { LiveBus } from '../processor/live-bus.js';
@@ -19,10 +18,9 @@ export function apiService(options: ApiServiceOptions = {}): StackService {
       // only the city routes answer 503.
       if (!state.dynamo && !state.postgres)
         throw new Error('the API service needs DynamoDB or PostgreSQL started before it');
-      const { startApi, DEFAULT_REQUEST_TIMEOUT_MS } = await import('../api/index.js');
+      const { startApi, apiDynamoClient } = await import('../api/index.js');
       const config = state.config;
-      // Its own client: the API answers by each request's deadline, so a request that hangs is ended here.
-      const client = createDynamoClient(state.config, { requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS });
+      const client = apiDynamoClient(state.config);
       const api = await startApi({
         client,
         postgres: state.postgres,

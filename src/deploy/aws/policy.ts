@@ -1,3 +1,4 @@
+import { parseArchiveTarget } from '../../processor/archive/target.js';
 import { INDEX, type TableKind } from '../../store/table-definitions.js';
 import type { DesiredStack } from './stack-spec.js';
 
@@ -44,11 +45,11 @@ export const ARCHIVE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:Ab
 
 /** The archive's statements: listing only under its prefix, object actions only on its keys. */
 export function archiveStatements(archive: string | undefined): PolicyStatement[] {
-  const match = archive === undefined ? null : /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(archive);
-  if (!match) return [];
-  const bucket = match[1]!;
+  const target = archive === undefined ? undefined : parseArchiveTarget(archive);
+  if (target?.kind !== 's3') return [];
+  const { bucket } = target;
   // Keys are `<prefix>/<topic>/dt=…` (s3-store joins with "/"), so the grant ends at that slash.
-  const keys = match[2] ? `${match[2]}/` : '';
+  const keys = target.prefix ? `${target.prefix}/` : '';
   return [
     {
       Sid: 'ArchiveList',
