@@ -450,7 +450,8 @@ describe('the Grafana artifact', () => {
     expect(without.stderr).toMatch(/--grafana-tarball is for --monitoring/);
     const aws = await runCli(['deploy', '--monitoring', '--dry-run'], { cwd });
     expect(aws.code).toBe(2);
-    expect(aws.stderr).toMatch(/--monitoring: only with --host/);
+    expect(aws.stderr).toMatch(/--monitoring is not available on the AWS deploy yet: only with --host/);
+    expect(aws.stderr).toMatch(/--host USER@ADDRESS --monitoring/);
   });
 });
 
