@@ -39,14 +39,16 @@ export interface DeployCommandFlags extends HostFlags {
   yes?: boolean;
 }
 
-/** Flags of the --host deploy alone (those without a default, so that giving one can be told). */
+/**
+ * Flags of the --host deploy alone (those without a default, so that giving one can be told).
+ * `--monitoring` is one too, but runDeploy refuses it on AWS first, with its own reason.
+ */
 const HOST_ONLY = {
   identity: '--identity',
   dynamodb: '--dynamodb',
   brokerAdvertise: '--broker-advertise',
   secrets: '--secrets',
   package: '--package',
-  monitoring: '--monitoring',
   grafanaTarball: '--grafana-tarball',
   grafanaSha256: '--grafana-sha256',
 };
