@@ -6,14 +6,16 @@
  *   1. bare kafkajs consumption, no processing — the ceiling the broker and client allow;
  *   2. citystream's processor with `--sink none` — the compute cost alone (parse, windows, rollups, DLQ);
  *   3. citystream's processor into the embedded DynamoDB, its writes recorded (de-duplication on, the
- *      default: one conditional claim per new event_id);
+ *      default: one conditional claim per new event_id, up to 100 in a TransactWriteItems);
+ *   3b. the same with `--dedupe-claims single`: one conditional PutItem per claim;
  *   4. the endpoint's own write capacity for the processor's writes: the recorded puts and contributions
  *      replayed, no Kafka, no claims (the item mix of 4c);
  *   4b. the same with the recorded claims replayed too: the item mix of (3);
  *   4c. the processor with de-duplication off (`--dedupe-horizon 0`): the item mix of (4) without claims;
  *   5. the seed's design: one PutItem per event (and per alert), awaited one message at a time per partition;
- *   6–7. the processor and the seed's design through a TCP proxy that adds a 10 ms round trip (the AWS
- *        case: a writer bound by latency, not by the endpoint's CPU).
+ *   6–7. the processor (claims in transactions, single, and none) and the seed's design through a TCP
+ *        proxy that adds a 10 ms round trip (the AWS case: a writer bound by latency, not by the
+ *        endpoint's CPU).
  * Then end-to-end latency at a steady rate: produce → alert visible in the REST API (p50/p99).
  * The broker, the API and the consumers run in this process; dynalite in a child process.
  */
@@ -187,11 +189,19 @@ function recording(sink: ProcessorSink, log: Recorded[]): ProcessorSink {
 
 /**
  * citystream's processor into the variant's DynamoDB, optionally recording its writes; `dedupe: false`
- * runs it as `--dedupe-horizon 0` (exactness per offset only, no claim per event).
+ * runs it as `--dedupe-horizon 0` (exactness per offset only, no claim per event), `claims: 'single'`
+ * as `--dedupe-claims single`.
  */
-function processorInto(log?: Recorded[], options: { dedupe?: boolean } = {}) {
+function processorInto(
+  log?: Recorded[],
+  options: { dedupe?: boolean; claims?: Config['dedupeClaims'] } = {},
+) {
   return async (variantConfig: Config) => {
-    const config = options.dedupe === false ? { ...variantConfig, dedupeHorizonHours: 0 } : variantConfig;
+    const config = {
+      ...variantConfig,
+      ...(options.dedupe === false ? { dedupeHorizonHours: 0 } : {}),
+      ...(options.claims ? { dedupeClaims: options.claims } : {}),
+    };
     const dynamo = await dynamoSink(config);
     const sink = log ? recording(dynamo, log) : dynamo;
     const running = await startPipelineProcessor(config, { sink: 'none', overrides: { sink } });
@@ -297,7 +307,7 @@ const ours = await variant('citystream processor → embedded DynamoDB', process
   const items = puts.reduce((n, w) => n + w.rawEvents.length + w.alerts.length, 0);
   const claims = writes.reduce((n, w) => n + (w.kind === 'claims' ? w.claims.length : 0), 0);
   console.log(
-    `  its writes: ${puts.length} batches, ${items} raw events and alerts (~${Math.ceil(items / 25)} BatchWriteItem), ${updates} window/rollup UpdateItems (${((updates / N) * 1000).toFixed(1)} per 1 000 events), ${claims} claims (one PutItem each)`,
+    `  its writes: ${puts.length} batches, ${items} raw events and alerts (~${Math.ceil(items / 25)} BatchWriteItem), ${updates} window/rollup UpdateItems (${((updates / N) * 1000).toFixed(1)} per 1 000 events), ${claims} claims (in transactions of up to 100)`,
   );
 }
 const capacity = await variant(
@@ -310,6 +320,10 @@ const capacityWithClaims = await variant(
   (c) => replay(c, writes, { claims: true }),
   { untilZeroLag: false },
 );
+const oursSingle = await variant(
+  'processor, claims one PutItem each (--dedupe-claims single)',
+  processorInto(undefined, { claims: 'single' }),
+);
 const oursNoDedupe = await variant(
   'processor, de-duplication off (--dedupe-horizon 0)',
   processorInto(undefined, { dedupe: false }),
@@ -317,6 +331,11 @@ const oursNoDedupe = await variant(
 const seed = await variant("seed's design: one PutItem per event", seedDesign());
 const far = { rttMs: RTT_MS };
 const oursFar = await variant(`processor, +${RTT_MS} ms round trip`, processorInto(), far);
+const oursFarSingle = await variant(
+  `processor, claims one PutItem each, +${RTT_MS} ms round trip`,
+  processorInto(undefined, { claims: 'single' }),
+  far,
+);
 const oursFarNoDedupe = await variant(
   `processor, de-duplication off, +${RTT_MS} ms round trip`,
   processorInto(undefined, { dedupe: false }),
@@ -381,6 +400,7 @@ console.log(
     `ratios: processor / seed ${(ours / seed).toFixed(1)}×; processor / endpoint capacity for its writes and claims ${(ours / capacityWithClaims).toFixed(2)};`,
     `        --sink none / bare kafkajs ${(none / bare).toFixed(2)}; processor / bare kafkajs ${(ours / bare).toFixed(3)};`,
     `        +${RTT_MS} ms round trip: processor / seed ${(oursFar / seedFar).toFixed(1)}×`,
+    `        claims one PutItem each: processor / seed ${(oursSingle / seed).toFixed(1)}×; +${RTT_MS} ms: ${(oursFarSingle / seedFar).toFixed(1)}×`,
     `        de-duplication off: processor / seed ${(oursNoDedupe / seed).toFixed(1)}×, / endpoint capacity ${(oursNoDedupe / capacity).toFixed(2)}; +${RTT_MS} ms: ${(oursFarNoDedupe / seedFar).toFixed(1)}×`,
     `        dynamo CPU per event, seed / processor ${(cpuOf("seed's design: one") / cpuOf('citystream processor →')).toFixed(1)}× (the most batching can gain where dynalite's CPU is the bound)`,
   ].join('\n'),

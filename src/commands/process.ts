@@ -42,6 +42,7 @@ export const processCommand = defineCommand<ProcessFlags>({
     },
     'alertSeverities',
     { key: 'dedupeHorizonHours', flag: '--dedupe-horizon <hours>' },
+    'dedupeClaims',
     'workload',
     'pgUrl',
     'pgSecret',

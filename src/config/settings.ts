@@ -134,6 +134,14 @@ export const settings = [
       'hours after its event time that an event_id counts once (copies dropped); default the raw TTL (ttl-days × 24); 0 turns de-duplication off',
   },
   {
+    key: 'dedupeClaims',
+    type: 'enum',
+    choices: ['transaction', 'single'],
+    default: 'transaction',
+    description:
+      'how event_id claims are written: transaction (up to 100 per TransactWriteItems, 2 write units each on DynamoDB) or single (a conditional PutItem each, 1 write unit)',
+  },
+  {
     key: 'alertSeverities',
     type: 'list',
     choices: SEVERITIES,
@@ -224,6 +232,7 @@ export interface Config {
   ttlDays: number;
   /** Unset: the raw TTL (ttlDays × 24). */
   dedupeHorizonHours?: number;
+  dedupeClaims: 'transaction' | 'single';
   alertSeverities: string[];
   billingMode: 'on-demand' | 'provisioned';
   workload: 'city' | 'clickstream';

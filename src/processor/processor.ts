@@ -97,8 +97,8 @@ export interface OpenWindowCounts {
 }
 
 export const DEFAULT_DEDUPE_HORIZON_MS = 30 * 86_400_000;
-/** Claims sent between two heartbeats. */
-const CLAIM_CHUNK = 200;
+/** Claims sent between two heartbeats: eight transactions of 100, or 800 single puts. */
+const CLAIM_CHUNK = 800;
 
 /** How many times a batch is re-planned after conditional-write conflicts before the error surfaces. */
 const MAX_CONFLICT_RETRIES = 5;
@@ -352,7 +352,8 @@ export class Processor {
     if (candidates.length === 0) return new Map();
     const nowSeconds = Math.floor(this.now() / 1000);
     const { verdicts, cached, sent } = await judge(candidates, this.claims, nowSeconds, async (claims) => {
-      // A claim is a request per event: a big batch takes a while, and the group must not think us gone.
+      // A big batch's claims take a while (a round trip per 100, or per claim with `single`): the group
+      // must not think us gone.
       const outcomes = [];
       for (let i = 0; i < claims.length; i += CLAIM_CHUNK) {
         outcomes.push(...(await this.options.sink.claimEvents(claims.slice(i, i + CLAIM_CHUNK), nowSeconds)));

@@ -4,7 +4,8 @@ import type { DesiredStack } from './stack-spec.js';
 
 /**
  * The stack's IAM documents, pure. The instance role may do exactly what the services on the instance
- * do: the processor writes (BatchWriteItem, PutItem, UpdateItem) and restores window state (GetItem,
+ * do: the processor writes (BatchWriteItem, PutItem, UpdateItem; its claims' TransactWriteItems has no
+ * action of its own: each Put in it is allowed by dynamodb:PutItem) and restores window state (GetItem,
  * BatchGetItem, Query); the API reads (Query, GetItem, BatchGetItem) and checks a table at start-up
  * (DescribeTable). Every statement names the stack's own table and index ARNs and its one secret; no
  * statement has a `*` resource but the archive's objects under its own prefix (`--archive s3://…`).

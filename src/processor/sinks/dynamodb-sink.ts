@@ -14,7 +14,7 @@ import { ContributionConflict, type ProcessorSink } from './sink.js';
  * rollups through the contribution writer (one UpdateItem per item that sets this partition's entry
  * `p_<partition>` and ADDs the difference to the totals, conditioned on the stored offset), which also
  * reads the entries a partition restores on assignment; first-delivery claims through the claim writer
- * (one conditional PutItem per event_id, in the raw-events table).
+ * (conditional puts of one item per event_id, in the raw-events table, up to 100 per transaction).
  */
 export interface DynamoSinkOptions {
   metrics?: ProcessorMetrics;
@@ -43,6 +43,7 @@ export async function dynamoSink(config: Config, options: DynamoSinkOptions = {}
   });
   const claims = new ClaimWriter(client, tables.rawEvents, {
     concurrency: options.concurrency ?? 8,
+    mode: config.dedupeClaims,
     metrics: { retry: () => options.metrics?.dynamoRetries.inc() },
   });
   return {
