@@ -93,7 +93,9 @@ export function validateEvent(input: unknown, options: ParseOptions = {}): CityE
   const severity = requiredString(o, 'severity');
   if (!(SEVERITIES as readonly string[]).includes(severity)) throw new Rejection('unknown_severity');
   const rawTimestamp = requiredString(o, 'timestamp');
-  const time = parseTimestamp(rawTimestamp);
+  // Producers (ours included) send the canonical form: then it is its own canonical text.
+  const canonical = canonicalTime(rawTimestamp);
+  const time = canonical ?? parseTimestamp(rawTimestamp);
   if (time === undefined) throw new Rejection('bad_timestamp');
   const now = options.now ?? Date.now();
   if (time > now + (options.maxFutureMs ?? MAX_FUTURE_MS)) throw new Rejection('timestamp_in_future');
@@ -104,7 +106,7 @@ export function validateEvent(input: unknown, options: ParseOptions = {}): CityE
     event_type: eventType as EventType,
     city,
     severity: severity as Severity,
-    timestamp: new Date(time).toISOString(),
+    timestamp: canonical === undefined ? new Date(time).toISOString() : rawTimestamp,
     description,
   };
   if (o.location !== undefined && o.location !== null) event.location = parseLocation(o.location);
@@ -157,6 +159,8 @@ const ISO_PATTERN =
  * fields are checked, so `2026-02-30T…` is refused rather than rolled over to March.
  */
 export function parseTimestamp(text: string): number | undefined {
+  const canonical = canonicalTime(text);
+  if (canonical !== undefined) return canonical;
   const m = ISO_PATTERN.exec(text.trim());
   if (!m) return undefined;
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
@@ -184,6 +188,61 @@ export function parseTimestamp(text: string): number | undefined {
   }
   const time = local - offsetMinutes * 60_000;
   return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : undefined;
+}
+
+/**
+ * The epoch ms of a timestamp already in canonical form (`YYYY-MM-DDTHH:MM:SS.sssZ`, a year from 1000,
+ * a real calendar date), else undefined: the general parser then decides. Nearly every message's
+ * timestamp takes this path, which reads the digits in place instead of a regex match, an array of
+ * fields and a Date to check the calendar; for these texts both give the same time, and the text is
+ * what `toISOString` would print for it.
+ */
+export function canonicalTime(text: string): number | undefined {
+  if (text.length !== 24 || !hasCanonicalSeparators(text)) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  const ms = digitsAt(text, 20, 3);
+  // A non-digit reads as -1, so one lower bound per field refuses it too.
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0)
+    return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`: the separators, by position. */
+function hasCanonicalSeparators(text: string): boolean {
+  return (
+    text[4] === '-' &&
+    text[7] === '-' &&
+    text[10] === 'T' &&
+    text[13] === ':' &&
+    text[16] === ':' &&
+    text[19] === '.' &&
+    text[23] === 'Z'
+  );
+}
+
+/** The decimal number of `length` ASCII digits from `start`, or -1 when any is not a digit. */
+function digitsAt(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days of a month (1–12) in the proleptic Gregorian calendar, as Date counts them. */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /** The canonical message value of an event: fields in a fixed order, optional ones only when present. */

@@ -27,9 +27,16 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+const DAY_MS = 86_400_000;
+/** The last day asked for: a batch's events nearly all fall on one day, and formatting a Date is costly. */
+let lastDay = { index: NaN, text: '' };
+
 /** The UTC day (`YYYY-MM-DD`) of an instant, the sort key of rollups. */
 export function utcDay(ms: number): string {
-  return isoTime(ms).slice(0, 10);
+  // Days are whole multiples of DAY_MS since the epoch (no leap seconds in epoch ms), so the index names the day.
+  const index = Math.floor(ms / DAY_MS);
+  if (index !== lastDay.index) lastDay = { index, text: isoTime(ms).slice(0, 10) };
+  return lastDay.text;
 }
 
 export function minutesToMs(minutes: number): number {

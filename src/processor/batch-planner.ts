@@ -2,11 +2,13 @@ import type { CityEvent } from '../events/event.js';
 import { LATE_REASON } from '../events/event-schema.js';
 import { observeActivity, observeEvent, watermarkOf, type WatermarkState } from './watermark.js';
 import { CONFLICTING_REASON, DUPLICATE_REASON, type Verdict } from './dedupe.js';
-import { isFinal, isoTime } from '../events/windows.js';
+import { isFinal, isoTime, utcDay, windowOf } from '../events/windows.js';
 import type { Decoded } from './decoded.js';
 import {
   addToRollup,
+  addToRollupInPlace,
   addToWindow,
+  addToWindowInPlace,
   rollupId,
   rollupKeysOf,
   windowId,
@@ -22,8 +24,11 @@ import {
  * (DLQ, puts, conditional updates) and only then commits; on any failure it throws the plan away.
  */
 
-/** A city-events message with its parse result and event time. */
-export type DecodedMessage = Decoded<CityEvent>;
+/**
+ * A city-events message with its parse result and event time, and the keys its event counts under once
+ * the planner has computed them (a memo: see keysOf).
+ */
+export type DecodedMessage = Decoded<CityEvent> & { keys?: MessageKeys };
 
 export interface PlannerOptions {
   windowMs: number;
@@ -92,9 +97,10 @@ export function requiredKeys(
   const rollups = new Map<string, RollupKey>();
   for (const m of messages) {
     if (!m.parsed.ok) continue;
-    const wk = windowKeyOf(m.parsed.event, m.eventMs, options.windowMs);
-    windows.set(windowId(wk), wk);
-    for (const rk of rollupKeysOf(m.parsed.event, m.eventMs)) rollups.set(rollupId(rk), rk);
+    const keys = keysOf(m, m.parsed.event, options.windowMs);
+    windows.set(keys.windowId, keys.window);
+    rollups.set(keys.cityId, keys.city);
+    rollups.set(keys.allId, keys.all);
   }
   return { windows, rollups };
 }
@@ -105,13 +111,84 @@ export function requiredKeys(
  */
 export function isSettled(m: DecodedMessage, view: ContributionView, options: PlannerOptions): boolean {
   if (!m.parsed.ok) return true;
-  const includes = (c: Contribution | null | undefined) => c !== null && c !== undefined && m.offset <= c.o;
-  const [cityKey, allKey] = rollupKeysOf(m.parsed.event, m.eventMs);
+  const keys = keysOf(m, m.parsed.event, options.windowMs);
   return (
-    includes(view.rollup(rollupId(cityKey))) &&
-    includes(view.rollup(rollupId(allKey))) &&
-    includes(view.window(windowId(windowKeyOf(m.parsed.event, m.eventMs, options.windowMs))))
+    includes(view.rollup(keys.cityId), m.offset) &&
+    includes(view.rollup(keys.allId), m.offset) &&
+    includes(view.window(keys.windowId), m.offset)
   );
+}
+
+function includes(c: Contribution | null | undefined, offset: number): boolean {
+  return c !== null && c !== undefined && offset <= c.o;
+}
+
+/** The window and the two rollup rows (city, all cities) a valid message counts in, with their ids. */
+export interface MessageKeys {
+  windowMs: number;
+  window: WindowKey;
+  windowId: string;
+  city: RollupKey;
+  cityId: string;
+  all: RollupKey;
+  allId: string;
+}
+
+/**
+ * Every message's keys are needed three times per batch (restore, de-duplication, plan): building them
+ * (a UTC day, three id strings, five objects) was much of the planner's cost, so they are built once and
+ * kept on the message (a property is cheaper than a WeakMap entry per message). They depend only on the
+ * event and the window size, which is checked, as callers may plan one batch with several.
+ */
+function keysOf(m: DecodedMessage, event: CityEvent, windowMs: number): MessageKeys {
+  if (m.keys !== undefined && m.keys.windowMs === windowMs) return m.keys;
+  m.keys = sharedKeys(event, m.eventMs, windowMs);
+  return m.keys;
+}
+
+/**
+ * The last keys built for each city and event type. A partition's events are keyed by city and come in
+ * time order, so most share their window and day with an earlier one: they reuse its keys (immutable)
+ * and its id strings, whose hashes the maps then need not compute again. Cities are open-ended: the
+ * cache starts afresh past MAX_RECENT_CITIES.
+ */
+const recentKeys = new Map<string, Map<string, MessageKeys>>();
+const MAX_RECENT_CITIES = 1_000;
+
+function sharedKeys(event: CityEvent, eventMs: number, windowMs: number): MessageKeys {
+  const window = windowOf(eventMs, windowMs);
+  const day = utcDay(eventMs);
+  let byType = recentKeys.get(event.city);
+  const recent = byType?.get(event.event_type);
+  if (
+    recent !== undefined &&
+    recent.windowMs === windowMs &&
+    recent.window.window.startMs === window.startMs &&
+    recent.city.day === day
+  )
+    return recent;
+  const keys = buildKeys(event, eventMs, windowMs);
+  if (byType === undefined) {
+    if (recentKeys.size >= MAX_RECENT_CITIES) recentKeys.clear();
+    byType = new Map();
+    recentKeys.set(event.city, byType);
+  }
+  byType.set(event.event_type, keys);
+  return keys;
+}
+
+function buildKeys(event: CityEvent, eventMs: number, windowMs: number): MessageKeys {
+  const window = windowKeyOf(event, eventMs, windowMs);
+  const [city, all] = rollupKeysOf(event, eventMs);
+  return {
+    windowMs,
+    window,
+    windowId: windowId(window),
+    city,
+    cityId: rollupId(city),
+    all,
+    allId: rollupId(all),
+  };
 }
 
 /**
@@ -151,8 +228,8 @@ export function planBatch(
       continue;
     }
     const event = m.parsed.event;
-    const [cityKey, allKey] = rollupKeysOf(event, m.eventMs);
-    const cityRollup = current(rollups, rollupId(cityKey), cityKey, view.rollup(rollupId(cityKey)));
+    const keys = keysOf(m, event, options.windowMs);
+    const cityRollup = current(rollups, keys.cityId, keys.city, view, 'rollup');
     // Contributions are written after the batch's puts and DLQ records have succeeded, so an offset the
     // city rollup already includes is an event whose puts and DLQ record exist: replaying them is waste.
     const replayed = cityRollup.previous !== null && m.offset <= cityRollup.previous.o;
@@ -162,7 +239,8 @@ export function planBatch(
       else {
         // The city rollup's offset moves past the copy (counts unchanged), so a replay of this batch
         // finds it included and sends its DLQ record no second time.
-        if (cityRollup.next !== null) cityRollup.next = { ...cityRollup.next, o: m.offset };
+        const next = ownedNext(cityRollup);
+        if (next !== null) next.o = m.offset;
         const conflicting = verdict.kind === 'conflicting';
         plan.stats[conflicting ? 'conflicting' : 'duplicates'] += 1;
         if (conflicting || options.dlqDuplicates) {
@@ -187,14 +265,11 @@ export function planBatch(
       if (isAlert) plan.alerts.push(event);
     }
     // Each contribution checks its own offset: the writes of one batch are not atomic together.
-    for (const rk of [cityKey, allKey]) {
-      const write = current(rollups, rollupId(rk), rk, view.rollup(rollupId(rk)));
-      if (write.previous === null || m.offset > write.previous.o)
-        write.next = addToRollup(write.next, m.offset, event, rk.scope, isAlert);
-    }
+    addToRollupWrite(cityRollup, m.offset, event, isAlert);
+    addToRollupWrite(current(rollups, keys.allId, keys.all, view, 'rollup'), m.offset, event, isAlert);
 
-    const wk = windowKeyOf(event, m.eventMs, options.windowMs);
-    const win = current(windows, windowId(wk), wk, view.window(windowId(wk)));
+    const wk = keys.window;
+    const win = current(windows, keys.windowId, wk, view, 'window');
     const wmBefore = watermarkOf(watermark, options.watermarkDelayMs);
     if (win.previous !== null && m.offset <= win.previous.o) {
       // Already counted in this window before a crash or rebalance: neither late nor new.
@@ -211,7 +286,8 @@ export function planBatch(
         });
       }
     } else {
-      win.next = addToWindow(win.next, m.offset, event);
+      if (isOwned(win)) addToWindowInPlace(win.next, m.offset, event);
+      else win.next = addToWindow(win.next, m.offset, event);
     }
     watermark = observeEvent(watermark, m.eventMs, nowWallMs);
   }
@@ -263,13 +339,42 @@ function current<K>(
   writes: Map<string, PendingWrite<K>>,
   id: string,
   key: K,
-  restored: Contribution | null | undefined,
+  view: ContributionView,
+  kind: keyof ContributionView,
 ): PendingWrite<K> {
   let write = writes.get(id);
   if (!write) {
+    const restored = view[kind](id);
     if (restored === undefined) throw new Error(`contribution ${id} was not restored before planning`);
     write = { id, key, previous: restored, next: restored };
     writes.set(id, write);
   }
   return write;
+}
+
+/**
+ * A `next` other than `previous` was made by this batch and nothing else holds it yet (the plan is
+ * not returned), so later events fold into it in place instead of copying its counts once per event.
+ */
+function isOwned<K>(write: PendingWrite<K>): write is PendingWrite<K> & { next: Contribution } {
+  return write.next !== null && write.next !== write.previous;
+}
+
+/** The write's `next` (null: no entry yet), copied first if it is still the restored entry. */
+function ownedNext<K>(write: PendingWrite<K>): Contribution | null {
+  const next = write.next;
+  if (next !== null && next === write.previous) write.next = { ...next, counts: { ...next.counts } };
+  return write.next;
+}
+
+/** Counts the event in a rollup row, unless the row's stored entry already includes its offset. */
+function addToRollupWrite(
+  write: PendingWrite<RollupKey>,
+  offset: number,
+  event: CityEvent,
+  isAlert: boolean,
+): void {
+  if (write.previous !== null && offset <= write.previous.o) return;
+  if (isOwned(write)) addToRollupInPlace(write.next, offset, event, write.key.scope, isAlert);
+  else write.next = addToRollup(write.next, offset, event, write.key.scope, isAlert);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { eventFields, type CityEvent } from '../events/event.js';
 import type { Claim, ClaimOutcome, StoredClaim } from '../store/claim-writer.js';
 import type { DecodedMessage } from './batch-planner.js';
@@ -19,11 +19,13 @@ export interface Verdict {
 export const DUPLICATE_REASON = 'duplicate';
 export const CONFLICTING_REASON = 'conflicting_duplicate';
 
-/** Hash of the canonical event (parseEvent's output): copies that differ only in JSON layout are identical. */
+/**
+ * Hash of the canonical event (parseEvent's output): copies that differ only in JSON layout are identical.
+ * It is stored in the claims (`h`), so its value must never change: SHA-1, base64url. The one-shot
+ * `hash` gives the same digest as `createHash` without a Hash object per event.
+ */
 export function contentHash(event: CityEvent): string {
-  return createHash('sha1')
-    .update(JSON.stringify(eventFields(event)))
-    .digest('base64url');
+  return hash('sha1', JSON.stringify(eventFields(event)), 'base64url');
 }
 
 export function deliveryOf(topic: string, partition: number, offset: number): string {
@@ -109,10 +111,8 @@ export async function judge(
   toSend.forEach((c, i) => {
     const outcome = outcomes[i];
     if (!outcome) throw new Error(`no claim outcome for event ${c.eventId}`);
-    const winner: StoredClaim =
-      outcome.status === 'won'
-        ? { delivery: c.delivery, hash: c.hash, expiresAt: c.expiresAt }
-        : outcome.stored;
+    // A claim that won is the stored claim (plus its event_id): kept as it is, not copied.
+    const winner: StoredClaim = outcome.status === 'won' ? c : outcome.stored;
     winners.set(c.eventId, winner);
     cache.set(c.eventId, winner);
   });

@@ -243,9 +243,8 @@ export class Processor {
     if (batch.messages.length === 0 || isStale()) return;
     const started = process.hrtime.bigint();
     const partition = batch.partition;
-    const messages = batch.messages.map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value }));
     const parseOptions: ParseOptions = { ...this.options.parseOptions, now: this.now() };
-    const decoded = decodeAll(messages, (v) => parseEvent(v, parseOptions));
+    const decoded = decodeAll(batch.messages, (v) => parseEvent(v, parseOptions));
 
     let plan: BatchPlan | undefined;
     let state: PartitionState;
@@ -279,7 +278,7 @@ export class Processor {
       }
     }
 
-    const last = messages[messages.length - 1]!.offset;
+    const last = decoded[decoded.length - 1]!.offset;
     const next = String(last + 1);
     await commitOffsetsIfNecessary({
       topics: [

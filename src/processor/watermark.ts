@@ -23,15 +23,28 @@ export function watermarkOf(state: WatermarkState, delayMs: number): number {
   return state.clockMs - delayMs;
 }
 
-/** An event was read: the clock never goes back, and the partition is active again. */
+/**
+ * An event was read: the clock never goes back, and the partition is active again. A state this would
+ * not change is returned as it is: a batch observes each of its events at the same wall-clock time,
+ * and most do not move the clock, so that spares a new state per event.
+ */
 export function observeEvent(state: WatermarkState, eventMs: number, nowWallMs: number): WatermarkState {
   const clockMs = Math.max(state.clockMs, eventMs);
+  if (isActiveAt(state, clockMs, nowWallMs)) return state;
   return { clockMs, lastActivityWallMs: nowWallMs, clockAtActivityMs: clockMs };
 }
 
 /** Any message (even a malformed one) shows the partition is not idle. */
 export function observeActivity(state: WatermarkState, nowWallMs: number): WatermarkState {
+  if (isActiveAt(state, state.clockMs, nowWallMs)) return state;
   return { ...state, lastActivityWallMs: nowWallMs, clockAtActivityMs: state.clockMs };
+}
+
+/** True when the state already has this clock and was last active at this wall-clock time. */
+function isActiveAt(state: WatermarkState, clockMs: number, nowWallMs: number): boolean {
+  return (
+    state.clockMs === clockMs && state.lastActivityWallMs === nowWallMs && state.clockAtActivityMs === clockMs
+  );
 }
 
 /**

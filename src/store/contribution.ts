@@ -55,10 +55,18 @@ export function rollupId(key: RollupKey): string {
 
 /** A new contribution with one more event; the input is not modified. */
 export function addToWindow(prev: Contribution | null, offset: number, event: CityEvent): Contribution {
-  const counts = { ...(prev?.counts ?? {}) };
-  bump(counts, 'event_count');
-  bump(counts, event.severity);
-  return { o: offset, counts, final: prev?.final ?? false };
+  const next: Contribution = { o: offset, counts: { ...(prev?.counts ?? {}) }, final: prev?.final ?? false };
+  countInWindow(next.counts, event);
+  return next;
+}
+
+/**
+ * {@link addToWindow} in place, for a contribution its caller made and nobody else holds yet (a batch
+ * planner folding its events): one copy of the counts per batch and key instead of one per event.
+ */
+export function addToWindowInPlace(owned: Contribution, offset: number, event: CityEvent): void {
+  owned.o = offset;
+  countInWindow(owned.counts, event);
 }
 
 export function addToRollup(
@@ -68,15 +76,54 @@ export function addToRollup(
   scope: string,
   isAlert: boolean,
 ): Contribution {
-  const counts = { ...(prev?.counts ?? {}) };
+  const next: Contribution = { o: offset, counts: { ...(prev?.counts ?? {}) } };
+  next.first = prev?.first;
+  next.last = prev?.last;
+  addToRollupInPlace(next, offset, event, scope, isAlert);
+  return next;
+}
+
+/** {@link addToRollup} in place, on the same terms as {@link addToWindowInPlace}. */
+export function addToRollupInPlace(
+  owned: Contribution,
+  offset: number,
+  event: CityEvent,
+  scope: string,
+  isAlert: boolean,
+): void {
+  owned.o = offset;
+  const counts = owned.counts;
   bump(counts, 'event_count');
   if (isAlert) bump(counts, 'alert_count');
-  bump(counts, `t_${event.event_type}`);
-  bump(counts, `s_${event.severity}`);
-  if (scope === ALL_CITIES) bump(counts, `c_${event.city}`);
-  const first = prev?.first === undefined || event.timestamp < prev.first ? event.timestamp : prev.first;
-  const last = prev?.last === undefined || event.timestamp > prev.last ? event.timestamp : prev.last;
-  return { o: offset, counts, first, last };
+  bump(counts, countName(TYPE_NAMES, 't_', event.event_type));
+  bump(counts, countName(SEVERITY_NAMES, 's_', event.severity));
+  if (scope === ALL_CITIES) bump(counts, countName(CITY_NAMES, 'c_', event.city));
+  if (owned.first === undefined || event.timestamp < owned.first) owned.first = event.timestamp;
+  if (owned.last === undefined || event.timestamp > owned.last) owned.last = event.timestamp;
+}
+
+function countInWindow(counts: Record<string, number>, event: CityEvent): void {
+  bump(counts, 'event_count');
+  bump(counts, event.severity);
+}
+
+/*
+ * Rollup attribute names, made once per value: a name built per event is a new string that each counts
+ * object must first look up among the engine's known names. Cities are open-ended, so each cache stops
+ * growing at MAX_NAMES and names past it are built per event again.
+ */
+const TYPE_NAMES = new Map<string, string>();
+const SEVERITY_NAMES = new Map<string, string>();
+const CITY_NAMES = new Map<string, string>();
+const MAX_NAMES = 10_000;
+
+function countName(names: Map<string, string>, prefix: string, value: string): string {
+  let name = names.get(value);
+  if (name === undefined) {
+    name = `${prefix}${value}`;
+    if (names.size < MAX_NAMES) names.set(value, name);
+  }
+  return name;
 }
 
 /** Per-attribute difference next − prev: what an `ADD` must apply to the item's totals. */
