@@ -1,8 +1,23 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { fileURLToPath } from 'node:url';
+import type dynaliteModule from 'dynalite';
+
+/**
+ * Built (dist/clients/), the patched copy beside it in dist/vendor/dynalite (vendor-dynalite.ts: a
+ * release's own node_modules holds dynalite unpatched); from source, node_modules/dynalite, which
+ * patch-package patched at install.
+ */
+function loadDynalite(): typeof dynaliteModule {
+  const require = createRequire(import.meta.url);
+  const vendored = fileURLToPath(new URL('../vendor/dynalite/index.js', import.meta.url));
+  return require(existsSync(vendored) ? vendored : 'dynalite') as typeof dynaliteModule;
+}
+const dynalite = loadDynalite();
 
 /**
  * The child process that runs the embedded DynamoDB (dynalite on LevelDB), started by

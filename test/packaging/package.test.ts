@@ -35,6 +35,8 @@ describe('Packaging', () => {
     );
     expect(files).toContain('bin/citystream.js');
     expect(files).toContain('dist/cli.js');
+    // The patched dynalite (patches/dynalite+4.0.0.patch): a release's own node_modules holds it unpatched.
+    expect(files).toContain('dist/vendor/dynalite/actions/transactWriteItems.js');
     expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
     const outside = files.filter(
       (f) => !/^(bin|dist|templates)\//.test(f) && !['README.md', 'LICENSE', 'package.json'].includes(f),
