@@ -20,7 +20,10 @@ export async function vendorDynalite(): Promise<void> {
   await rm(VENDORED_DYNALITE, { recursive: true, force: true });
   await cp(source, VENDORED_DYNALITE, {
     recursive: true,
-    filter: (path) => !path.slice(source.length).includes('node_modules'),
+    // Not its node_modules (none: its dependencies are the release's), and not ssl/: the self-signed
+    // certificate and private keys of its --ssl option, which citystream never turns on; a package
+    // carries no private key, even a published one.
+    filter: (path) => !/(^|\/)(node_modules|ssl)(\/|$)/.test(path.slice(source.length)),
   });
 }
 

@@ -37,6 +37,7 @@ describe('Packaging', () => {
     expect(files).toContain('dist/cli.js');
     // The patched dynalite (patches/dynalite+4.0.0.patch): a release's own node_modules holds it unpatched.
     expect(files).toContain('dist/vendor/dynalite/actions/transactWriteItems.js');
+    expect(files.filter((f) => /\.pem$|(^|\/)ssl\//.test(f))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
     const outside = files.filter(
       (f) => !/^(bin|dist|templates)\//.test(f) && !['README.md', 'LICENSE', 'package.json'].includes(f),
