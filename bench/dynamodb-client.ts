@@ -11,12 +11,24 @@
  *   - `createDynamoClient`, as citystream builds every client (and, for the Query, as the API sends it:
  *     with its request's deadline as `abortSignal`, which the middleware cache does not serve).
  * Two shapes: a claim (a conditional PutItem, small answer) and a page of an `events` read (Query, 20
- * items back).
+ * items back). Then the processor's write of 25 raw events (BatchWriteItem) with its items encoded by
+ * util-dynamodb's `marshall` against citystream's `toAttributeMap` (the same output; src/store/attribute-values.ts),
+ * the encoding alone and encoding plus the request.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoClient } from '../src/clients/dynamodb.js';
+import { EventGenerator, steppedClock } from '../src/events/generator.js';
+import { toAttributeMap } from '../src/store/attribute-values.js';
+import { rawEventItem } from '../src/store/items.js';
 
 const ROUNDS = 7;
 const PER_ROUND = 3_000;
@@ -104,6 +116,20 @@ function bare(target: string, body: (i: number) => object): Send {
       req.end(text);
     });
 }
+const rawItems = new EventGenerator({
+  seed: 'client-bench',
+  clock: steppedClock(Date.parse('2026-12-02T06:00:00Z'), 200),
+  severityMix: 'realistic',
+})
+  .take(25)
+  .map((m) => rawEventItem(m.event, { ttlDays: 30 }));
+const viaMarshall = (item: object) => marshall(item, { removeUndefinedValues: true });
+const batchOf = (encode: (item: object) => Record<string, AttributeValue>) =>
+  new BatchWriteItemCommand({
+    RequestItems: {
+      'citystream-raw-events': rawItems.map((item) => ({ PutRequest: { Item: encode(item) } })),
+    },
+  });
 const variants: Record<string, Record<string, Send>> = {
   'claim (conditional PutItem)': {
     'bare http.request (floor)': bare('PutItem', claim),
@@ -118,6 +144,13 @@ const variants: Record<string, Record<string, Send>> = {
     'createDynamoClient (citystream)': () => ours.send(new QueryCommand(page())),
     // The API sends its Queries with the request's deadline; any options object bypasses the cache.
     'createDynamoClient + abortSignal': () => ours.send(new QueryCommand(page()), { abortSignal: deadline }),
+  },
+  '25 raw events (BatchWriteItem), items encoded per request': {
+    // The base of this table's ratios: what the processor's batch writer did until 2026-12-04.
+    'marshall + createDynamoClient': () => ours.send(batchOf(viaMarshall)),
+    'toAttributeMap + createDynamoClient': () => ours.send(batchOf(toAttributeMap)),
+    'encoding alone: marshall': async () => void rawItems.map(viaMarshall),
+    'encoding alone: toAttributeMap': async () => void rawItems.map(toAttributeMap),
   },
 };
 
@@ -141,11 +174,12 @@ for (const [shape, sends] of Object.entries(variants)) {
     for (const [name, send] of Object.entries(sends)) samples.get(name)!.push(await round(send, PER_ROUND));
   console.log(`\n${shape}: µs of CPU per request (client and stand-in server), median of ${ROUNDS} rounds`);
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-  const base = median(samples.get('SDK defaults')!);
+  const baseName = samples.has('SDK defaults') ? 'SDK defaults' : Object.keys(sends)[0]!;
+  const base = median(samples.get(baseName)!);
   const width = Math.max(...Object.keys(sends).map((n) => n.length)) + 2;
   for (const [name, v] of samples)
     console.log(
-      `  ${name.padEnd(width)} ${median(v).toFixed(0).padStart(6)}   (${(median(v) / base).toFixed(2)} of the SDK defaults; rounds ${v.map((x) => x.toFixed(0)).join(' ')})`,
+      `  ${name.padEnd(width)} ${median(v).toFixed(0).padStart(6)}   (${(median(v) / base).toFixed(2)} of ${baseName}; rounds ${v.map((x) => x.toFixed(0)).join(' ')})`,
     );
 }
 const { loadavg, cpus } = await import('node:os');

@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { httpStatusOf, isRetryableDynamoError } from '../clients/dynamodb.js';
+import { toAttributeMap } from './attribute-values.js';
 import { ServiceError } from '../errors.js';
 import {
   DEFAULT_BACKOFF,
@@ -136,7 +136,7 @@ export function planBatches(writes: readonly TableWrite[]): PendingPut[][] {
       const id = itemKey(write.table, write.key, item);
       byKey.set(id, {
         table: write.table,
-        request: { PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } },
+        request: { PutRequest: { Item: toAttributeMap(item) } },
       });
     }
   }

@@ -7,9 +7,10 @@ import {
   type DynamoDBClient,
   type Put,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isRetryableDynamoError } from '../clients/dynamodb.js';
 import { ServiceError } from '../errors.js';
+import { toAttributeMap } from './attribute-values.js';
 import { runBounded, type WriterOptions } from './batch-writer.js';
 import { DEFAULT_BACKOFF, RetryTimeoutError, retryWithBackoff, systemClock } from './retry.js';
 import { TTL_ATTRIBUTE } from './table-definitions.js';
@@ -228,10 +229,10 @@ export class ClaimWriter {
     };
     return {
       TableName: this.table,
-      Item: marshall(item),
+      Item: toAttributeMap(item),
       ConditionExpression: 'attribute_not_exists(#id) OR #d = :d OR #exp <= :now',
       ExpressionAttributeNames: { '#id': 'event_id', '#d': 'd', '#exp': TTL_ATTRIBUTE },
-      ExpressionAttributeValues: marshall({ ':d': claim.delivery, ':now': nowSeconds }),
+      ExpressionAttributeValues: toAttributeMap({ ':d': claim.delivery, ':now': nowSeconds }),
       // DynamoDB returns the stored claim with the refusal, saving the read.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     };
@@ -242,7 +243,7 @@ export class ClaimWriter {
       this.client.send(
         new GetItemCommand({
           TableName: this.table,
-          Key: marshall(claimItemKey(eventId)),
+          Key: toAttributeMap(claimItemKey(eventId)),
           ConsistentRead: true,
         }),
       ),

@@ -17,6 +17,18 @@ export type AlertItem = CityEvent & { alert_key: string; day: string; expires_at
 
 /** 32-bit FNV-1a over the UTF-8 bytes: cheap, stable across processes and languages. */
 export function fnv1a32(text: string): number {
+  // ASCII (every generated event_id, every UUID) is its own UTF-8: hashed without encoding it.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return fnv1a32Utf8(text);
+    hash ^= code;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+function fnv1a32Utf8(text: string): number {
   let hash = 0x811c9dc5;
   for (const byte of Buffer.from(text, 'utf8')) {
     hash ^= byte;

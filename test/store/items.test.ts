@@ -25,6 +25,14 @@ describe('event items', () => {
     expect(fnv1a32('foobar')).toBe(0xbf9cf968);
   });
 
+  it('hashes the UTF-8 bytes of text beyond ASCII (the same shard in any language)', () => {
+    const overBytes = (text: string) =>
+      [...Buffer.from(text, 'utf8')].reduce((h, b) => Math.imul(h ^ b, 0x01000193) >>> 0, 0x811c9dc5);
+    for (const text of ['é', 'São-Paulo-7', 'id-東京-1', 'mixed-ascii-then-ü', '😀'])
+      expect(fnv1a32(text)).toBe(overBytes(text));
+    expect(fnv1a32('é')).not.toBe(fnv1a32('\u00e9'.normalize('NFD')));
+  });
+
   it('shards the city index by FNV-1a(event_id) mod 4', () => {
     expect(cityShard('NYC', event.event_id)).toBe(`NYC#${fnv1a32(event.event_id) % 4}`);
     const shards = new Set(Array.from({ length: 200 }, (_, i) => cityShard('LA', `id-${i}`)));
