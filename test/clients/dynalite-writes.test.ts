@@ -130,6 +130,47 @@ for (const ep of dynamoEndpoints()) {
       expect(b.find((item) => item.id === 'm007')).toEqual({ id: 'm007', group: 'b', n: 7 });
     });
 
+    it('moves and removes index entries with BatchWriteItem puts and deletes, and refuses a bad batch whole', async () => {
+      const items = Array.from({ length: 50 }, (_, i) => ({
+        id: `w${String(i).padStart(3, '0')}`,
+        group: 'c',
+        n: i,
+      }));
+      await putAll(ep.client, table, items);
+      // One batch per 25: items 0–19 replaced into group d, 20–29 deleted, the rest untouched.
+      const writes = [
+        ...items.slice(0, 20).map((item) => ({ PutRequest: { Item: marshall({ ...item, group: 'd' }) } })),
+        ...items.slice(20, 30).map(({ id }) => ({ DeleteRequest: { Key: marshall({ id }) } })),
+      ];
+      const answers = await Promise.all(
+        [writes.slice(0, 25), writes.slice(25)].map((part) =>
+          ep.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: part } })),
+        ),
+      );
+      for (const { UnprocessedItems } of answers) expect(UnprocessedItems ?? {}).toEqual({});
+      expect(ids(await inGroup(ep.client, table, 'c'))).toEqual(ids(items.slice(30)));
+      expect(ids(await inGroup(ep.client, table, 'd'))).toEqual(ids(items.slice(0, 20)));
+
+      // A batch with one bad request writes none of it: a key twice, an item without its key.
+      const refused = async (part: object[]) => {
+        const err = await ep.client
+          .send(new BatchWriteItemCommand({ RequestItems: { [table]: part as never } }))
+          .then(
+            () => undefined,
+            (e: unknown) => e as { name?: string },
+          );
+        return err?.name;
+      };
+      const fresh = { PutRequest: { Item: marshall({ id: 'w900', group: 'e', n: 1 }) } };
+      expect(await refused([fresh, { DeleteRequest: { Key: marshall({ id: 'w900' }) } }])).toBe(
+        'ValidationException',
+      );
+      expect(await refused([fresh, { PutRequest: { Item: marshall({ group: 'e', n: 2 }) } }])).toBe(
+        'ValidationException',
+      );
+      expect(await inGroup(ep.client, table, 'e')).toEqual([]);
+    });
+
     it('lets each locked read see every write acknowledged before it: 400 concurrent increments on 8 items', async () => {
       const counters = Array.from({ length: 8 }, (_, i) => `c${i}`);
       await Promise.all(
