@@ -1,5 +1,6 @@
 /**
- * Processor throughput and end-to-end latency, side by side in one run (`npx tsx bench/processor.ts [N]`).
+ * Processor throughput and end-to-end latency, side by side in one run
+ * (`npx tsx bench/processor.ts [N] [ROUNDS]`).
  *
  * One pre-filled topic of N events (default 20 000) in the embedded broker, consumed by fresh consumer
  * groups, each into fresh tables of the embedded DynamoDB (dynalite in its own process, as `up` runs it):
@@ -16,6 +17,10 @@
  *   6–7. the processor (claims in transactions, single, and none) and the seed's design through a TCP
  *        proxy that adds a 10 ms round trip (the AWS case: a writer bound by latency, not by the
  *        endpoint's CPU).
+ * With ROUNDS > 1 (default 1) the whole list runs that many times, round after round, and each figure is
+ * the median of its rounds: the same variant varied by a third from one minute to the next on this
+ * shared 2-core machine (CPU per event too), and rounds interleave the variants so that a slow minute
+ * falls on all of them. Each round replays the writes its own processor run recorded.
  * Then end-to-end latency at a steady rate: produce → alert visible in the REST API (p50/p99).
  * The broker, the API and the consumers run in this process; dynalite in a child process.
  */
@@ -43,6 +48,7 @@ import { sendAll, startPipelineStack, waitForZeroLag } from '../test/e2e/pipelin
 import { startLatencyProxy } from './support/latency-proxy.js';
 
 const N = Number(process.argv[2] ?? 20_000);
+const ROUNDS = Math.max(1, Number(process.argv[3] ?? 1));
 const LATENCY_RATE = 20; // events per second
 const LATENCY_SECONDS = 20;
 const PARTITIONS = 6;
@@ -109,8 +115,8 @@ async function timed(
   await body(config);
   if (options.untilZeroLag) await waitForZeroLag(stack.kafka, config.group, config.topic, 1_800_000);
   const seconds = (performance.now() - start) / 1000;
-  // CPU per event is what load on a shared machine does not change: the wall-clock rate is bound by
-  // whichever process runs out of CPU (or by round trips), CPU ms/event says which one it is.
+  // The wall-clock rate is bound by whichever process runs out of CPU (or by round trips); CPU ms/event
+  // says which one it is. It moves less with other load than the wall clock, but it moves too (rounds).
   const benchCpu = process.cpuUsage(cpu.bench);
   const result = {
     name,
@@ -291,13 +297,74 @@ async function variant(
   return result.perSecond;
 }
 
-const bare = await variant('bare kafkajs consumption (ceiling)', (c) => consumeAll(c, async () => {}));
-const none = await variant('citystream processor, --sink none', async (c) => {
-  const running = await startPipelineProcessor(c, { sink: 'none' });
-  stopLater.push(() => running.stop());
-});
-const writes: Recorded[] = [];
-const ours = await variant('citystream processor → embedded DynamoDB', processorInto(writes));
+interface Variant {
+  name: string;
+  body: (config: Config, log: Recorded[]) => Promise<void>;
+  untilZeroLag?: boolean;
+  rttMs?: number;
+}
+const far = { rttMs: RTT_MS };
+const VARIANTS = {
+  bare: { name: 'bare kafkajs consumption (ceiling)', body: (c) => consumeAll(c, async () => {}) },
+  none: {
+    name: 'citystream processor, --sink none',
+    body: async (c) => {
+      const running = await startPipelineProcessor(c, { sink: 'none' });
+      stopLater.push(() => running.stop());
+    },
+  },
+  ours: { name: 'citystream processor → embedded DynamoDB', body: (c, log) => processorInto(log)(c) },
+  capacity: {
+    name: 'endpoint capacity: same writes, no Kafka, no claims',
+    body: (c, log) => replay(c, log, { claims: false }),
+    untilZeroLag: false,
+  },
+  capacityWithClaims: {
+    name: 'endpoint capacity: same writes and claims, no Kafka',
+    body: (c, log) => replay(c, log, { claims: true }),
+    untilZeroLag: false,
+  },
+  oursSingle: {
+    name: 'processor, claims one PutItem each (--dedupe-claims single)',
+    body: (c) => processorInto(undefined, { claims: 'single' })(c),
+  },
+  oursNoDedupe: {
+    name: 'processor, de-duplication off (--dedupe-horizon 0)',
+    body: (c) => processorInto(undefined, { dedupe: false })(c),
+  },
+  seed: { name: "seed's design: one PutItem per event", body: (c) => seedDesign()(c) },
+  oursFar: { name: `processor, +${RTT_MS} ms round trip`, body: (c) => processorInto()(c), ...far },
+  oursFarSingle: {
+    name: `processor, claims one PutItem each, +${RTT_MS} ms round trip`,
+    body: (c) => processorInto(undefined, { claims: 'single' })(c),
+    ...far,
+  },
+  oursFarNoDedupe: {
+    name: `processor, de-duplication off, +${RTT_MS} ms round trip`,
+    body: (c) => processorInto(undefined, { dedupe: false })(c),
+    ...far,
+  },
+  seedFar: { name: `seed's design, +${RTT_MS} ms round trip`, body: (c) => seedDesign()(c), ...far },
+} satisfies Record<string, Variant>;
+type VariantKey = keyof typeof VARIANTS;
+
+const rates = new Map<VariantKey, number[]>();
+let writes: Recorded[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
+  const log: Recorded[] = [];
+  if (round === 1) writes = log;
+  for (const [key, v] of Object.entries(VARIANTS) as Array<[VariantKey, Variant]>) {
+    const perSecond = await variant(v.name, (c) => v.body(c, log), v);
+    rates.set(key, [...(rates.get(key) ?? []), perSecond]);
+  }
+}
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const rate = (key: VariantKey) => median(rates.get(key)!);
 {
   const puts = writes.filter((w) => w.kind === 'put');
   const updates = writes.reduce(
@@ -307,41 +374,31 @@ const ours = await variant('citystream processor → embedded DynamoDB', process
   const items = puts.reduce((n, w) => n + w.rawEvents.length + w.alerts.length, 0);
   const claims = writes.reduce((n, w) => n + (w.kind === 'claims' ? w.claims.length : 0), 0);
   console.log(
-    `  its writes: ${puts.length} batches, ${items} raw events and alerts (~${Math.ceil(items / 25)} BatchWriteItem), ${updates} window/rollup UpdateItems (${((updates / N) * 1000).toFixed(1)} per 1 000 events), ${claims} claims (in transactions of up to 100)`,
+    `the processor's writes: ${puts.length} batches, ${items} raw events and alerts (~${Math.ceil(items / 25)} BatchWriteItem), ${updates} window/rollup UpdateItems (${((updates / N) * 1000).toFixed(1)} per 1 000 events), ${claims} claims (in transactions of up to 100)`,
   );
 }
-const capacity = await variant(
-  'endpoint capacity: same writes, no Kafka, no claims',
-  (c) => replay(c, writes, { claims: false }),
-  { untilZeroLag: false },
-);
-const capacityWithClaims = await variant(
-  'endpoint capacity: same writes and claims, no Kafka',
-  (c) => replay(c, writes, { claims: true }),
-  { untilZeroLag: false },
-);
-const oursSingle = await variant(
-  'processor, claims one PutItem each (--dedupe-claims single)',
-  processorInto(undefined, { claims: 'single' }),
-);
-const oursNoDedupe = await variant(
-  'processor, de-duplication off (--dedupe-horizon 0)',
-  processorInto(undefined, { dedupe: false }),
-);
-const seed = await variant("seed's design: one PutItem per event", seedDesign());
-const far = { rttMs: RTT_MS };
-const oursFar = await variant(`processor, +${RTT_MS} ms round trip`, processorInto(), far);
-const oursFarSingle = await variant(
-  `processor, claims one PutItem each, +${RTT_MS} ms round trip`,
-  processorInto(undefined, { claims: 'single' }),
-  far,
-);
-const oursFarNoDedupe = await variant(
-  `processor, de-duplication off, +${RTT_MS} ms round trip`,
-  processorInto(undefined, { dedupe: false }),
-  far,
-);
-const seedFar = await variant(`seed's design, +${RTT_MS} ms round trip`, seedDesign(), far);
+if (ROUNDS > 1) {
+  console.log(`\nmedians of ${ROUNDS} rounds, events/s (and each round's):`);
+  for (const [key, v] of Object.entries(VARIANTS) as Array<[VariantKey, Variant]>)
+    console.log(
+      `  ${v.name.padEnd(62)} ${rate(key).toFixed(0).padStart(7)}   (${rates
+        .get(key)!
+        .map((r) => r.toFixed(0))
+        .join(', ')})`,
+    );
+}
+const bare = rate('bare');
+const none = rate('none');
+const ours = rate('ours');
+const capacity = rate('capacity');
+const capacityWithClaims = rate('capacityWithClaims');
+const oursSingle = rate('oursSingle');
+const oursNoDedupe = rate('oursNoDedupe');
+const seed = rate('seed');
+const oursFar = rate('oursFar');
+const oursFarSingle = rate('oursFarSingle');
+const oursFarNoDedupe = rate('oursFarNoDedupe');
+const seedFar = rate('seedFar');
 
 // End-to-end latency: the processor keeps up with a steady stream; a poller watches the API's alerts.
 const latencyConfig = { ...(await variantConfig()), topic: 'latency-events' };
@@ -406,7 +463,7 @@ console.log(
   ].join('\n'),
 );
 function cpuOf(prefix: string): number {
-  return results.find((r) => r.name.startsWith(prefix))?.dynamoCpuMs ?? NaN;
+  return median(results.filter((r) => r.name.startsWith(prefix)).map((r) => r.dynamoCpuMs));
 }
 const { loadavg, cpus } = await import('node:os');
 console.log(
