@@ -221,18 +221,12 @@ export class ClaimWriter {
 
   /** The claim's conditional put, alone or as one action of a transaction. */
   private putOf(claim: Claim, nowSeconds: number): Put {
-    const item = {
-      ...claimItemKey(claim.eventId),
-      d: claim.delivery,
-      h: claim.hash,
-      [TTL_ATTRIBUTE]: claim.expiresAt,
-    };
     return {
       TableName: this.table,
-      Item: toAttributeMap(item),
+      Item: claimAttributes(claim),
       ConditionExpression: 'attribute_not_exists(#id) OR #d = :d OR #exp <= :now',
       ExpressionAttributeNames: { '#id': 'event_id', '#d': 'd', '#exp': TTL_ATTRIBUTE },
-      ExpressionAttributeValues: toAttributeMap({ ':d': claim.delivery, ':now': nowSeconds }),
+      ExpressionAttributeValues: { ':d': { S: claim.delivery }, ':now': { N: integerText(nowSeconds) } },
       // DynamoDB returns the stored claim with the refusal, saving the read.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     };
@@ -282,6 +276,27 @@ export class ClaimWriter {
       );
     }
   }
+}
+
+/**
+ * The claim item in attribute-value form, written out: the same as `toAttributeMap` of the key, `d`, `h`
+ * and the TTL, without building that object first (a claim per event, 100 to a transaction).
+ */
+export function claimAttributes(claim: Claim): Record<string, AttributeValue> {
+  const key = claimItemKey(claim.eventId);
+  return {
+    event_id: { S: key.event_id },
+    timestamp: { S: key.timestamp },
+    d: { S: claim.delivery },
+    h: { S: claim.hash },
+    [TTL_ATTRIBUTE]: { N: integerText(claim.expiresAt) },
+  };
+}
+
+/** Epoch seconds as DynamoDB's number text; anything else is a bug upstream, refused here. */
+function integerText(seconds: number): string {
+  if (!Number.isSafeInteger(seconds)) throw new Error(`not a whole number of seconds: ${seconds}`);
+  return String(seconds);
 }
 
 function changing(eventId: string): ServiceError {

@@ -2,7 +2,9 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { EventGenerator, steppedClock } from '../../src/events/generator.js';
 import { toAttributeMap } from '../../src/store/attribute-values.js';
+import { claimAttributes, claimItemKey } from '../../src/store/claim-writer.js';
 import { alertItem, rawEventItem } from '../../src/store/items.js';
+import { TTL_ATTRIBUTE } from '../../src/store/table-definitions.js';
 
 /** What the writers used before: util-dynamodb's marshall, the reference for every output and refusal. */
 const reference = (item: object) => marshall(item, { removeUndefinedValues: true });
@@ -24,6 +26,29 @@ describe('toAttributeMap', () => {
         expect(JSON.stringify(encoded)).toBe(JSON.stringify(reference(item)));
       }
     }
+  });
+
+  it('writes out the claim item as marshall would encode it, byte for byte', () => {
+    for (const claim of [
+      {
+        eventId: 'e-1',
+        delivery: 'city-events/0/7',
+        hash: 'jd8Hq0rT_3kL9xYzA1bC2dE3fG4',
+        expiresAt: 1767225600,
+      },
+      { eventId: 'é 東京', delivery: 'other/11/0', hash: '', expiresAt: 0 },
+    ]) {
+      const native = {
+        ...claimItemKey(claim.eventId),
+        d: claim.delivery,
+        h: claim.hash,
+        [TTL_ATTRIBUTE]: claim.expiresAt,
+      };
+      expect(JSON.stringify(claimAttributes(claim))).toBe(JSON.stringify(reference(native)));
+    }
+    expect(() =>
+      claimAttributes({ eventId: 'e', delivery: 'x/0/0', hash: 'h', expiresAt: Number.NaN }),
+    ).toThrow(/whole number of seconds/);
   });
 
   it('converts every plain JSON shape as marshall does, leaving out undefined and functions', () => {
