@@ -22,13 +22,18 @@ function mapOf(data: Record<string, unknown>): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   for (const key in data) {
     const value = data[key];
-    if (value !== undefined && typeof value !== 'function') out[key] = toAttributeValue(value);
+    if (isStored(value)) out[key] = toAttributeValue(value);
   }
   return out;
 }
 
-/** One value; undefined is refused (a map or list leaves it out, as `removeUndefinedValues` does). */
-export function toAttributeValue(value: unknown): AttributeValue {
+/** What a map or list keeps, as `removeUndefinedValues` does: neither undefined nor a function. */
+function isStored(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function';
+}
+
+/** One value that `isStored`. */
+function toAttributeValue(value: unknown): AttributeValue {
   switch (typeof value) {
     case 'string':
       return { S: value };
@@ -50,7 +55,7 @@ export function toAttributeValue(value: unknown): AttributeValue {
 function listOf(list: readonly unknown[]): AttributeValue[] {
   const out: AttributeValue[] = [];
   for (const value of list) {
-    if (value !== undefined && typeof value !== 'function') out.push(toAttributeValue(value));
+    if (isStored(value)) out.push(toAttributeValue(value));
   }
   return out;
 }

@@ -15,26 +15,28 @@ export interface ItemOptions {
 export type RawEventItem = CityEvent & { city_shard: string; expires_at: number };
 export type AlertItem = CityEvent & { alert_key: string; day: string; expires_at: number };
 
+const FNV_OFFSET = 0x811c9dc5;
+
 /** 32-bit FNV-1a over the UTF-8 bytes: cheap, stable across processes and languages. */
 export function fnv1a32(text: string): number {
   // ASCII (every generated event_id, every UUID) is its own UTF-8: hashed without encoding it.
-  let hash = 0x811c9dc5;
+  let hash = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 0x80) return fnv1a32Utf8(text);
-    hash ^= code;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = fnvStep(hash, code);
   }
-  return hash >>> 0;
+  return hash;
 }
 
 function fnv1a32Utf8(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
+  let hash = FNV_OFFSET;
+  for (const byte of Buffer.from(text, 'utf8')) hash = fnvStep(hash, byte);
+  return hash;
+}
+
+function fnvStep(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, 0x01000193) >>> 0;
 }
 
 /** The write shard of the raw-events `by-city` index: `<city>#<FNV-1a(event_id) mod 4>`. */
