@@ -6,6 +6,8 @@
  * groups, each into fresh tables of the embedded DynamoDB (dynalite in its own process, as `up` runs it):
  *   1. bare kafkajs consumption, no processing — the ceiling the broker and client allow;
  *   2. citystream's processor with `--sink none` — the compute cost alone (parse, windows, rollups, DLQ);
+ *   (1 and 2 read a second topic of 5 × N events: N of them take either ~0.2 s, most of it the group's
+ *   join and the processor's start, which would make their ratio one of start-up times, not of rates;)
  *   3. citystream's processor into the embedded DynamoDB, its writes recorded (de-duplication on, the
  *      default: one conditional claim per new event_id, up to 100 in a TransactWriteItems);
  *   3b. the same with `--dedupe-claims single`: one conditional PutItem per claim;
@@ -53,6 +55,9 @@ const LATENCY_RATE = 20; // events per second
 const LATENCY_SECONDS = 20;
 const PARTITIONS = 6;
 const RTT_MS = 10; // the proxied variants: a round trip to DynamoDB in the same AWS region
+const LONG_N = 5 * N; // the events of the topic the two fast variants read
+const LONG_TOPIC = 'bench-long';
+const POLL_MS = 20; // how often the end of a run is looked for (the group's lag)
 
 const stack = await startPipelineStack({ partitions: PARTITIONS });
 const base = stack.config;
@@ -64,13 +69,22 @@ const generator = new EventGenerator({
 const t0 = Date.now();
 await sendAll(stack.kafka, base.topic, generator.take(N));
 console.log(`pre-filled ${base.topic} with ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+await sendAll(
+  stack.kafka,
+  LONG_TOPIC,
+  new EventGenerator({
+    seed: 'bench-long',
+    clock: steppedClock(Date.now() - 15 * 3_600_000, 100),
+    severityMix: 'realistic',
+  }).take(LONG_N),
+);
 
 let run = 0;
 /**
  * A fresh consumer group and a fresh embedded DynamoDB (its own LevelDB, so no variant pays for the
  * data or the compaction debt of the ones before it), optionally behind the latency proxy.
  */
-async function variantConfig(rttMs = 0): Promise<Config & { dynamoPid: number }> {
+async function variantConfig(rttMs = 0, topic = base.topic): Promise<Config & { dynamoPid: number }> {
   run += 1;
   const dynamo = await startEmbeddedDynamo({
     host: '127.0.0.1',
@@ -81,6 +95,7 @@ async function variantConfig(rttMs = 0): Promise<Config & { dynamoPid: number }>
     rttMs > 0 ? await startLatencyProxy({ host: '127.0.0.1', port: dynamo.port }, rttMs) : undefined;
   const config = {
     ...base,
+    topic,
     endpoint: proxy?.endpoint ?? dynamo.endpoint,
     group: `bench-${run}`,
     prefix: `${base.prefix}b${run}-`,
@@ -107,13 +122,14 @@ function cpuMs(pid: number): number {
 async function timed(
   name: string,
   body: (config: Config) => Promise<void>,
-  options: { untilZeroLag: boolean; rttMs: number },
+  options: { untilZeroLag: boolean; rttMs: number; long: boolean },
 ) {
-  const config = await variantConfig(options.rttMs);
+  const config = await variantConfig(options.rttMs, options.long ? LONG_TOPIC : base.topic);
+  const events = options.long ? LONG_N : N;
   const start = performance.now();
   const cpu = { dynamo: cpuMs(config.dynamoPid), bench: process.cpuUsage() };
   await body(config);
-  if (options.untilZeroLag) await waitForZeroLag(stack.kafka, config.group, config.topic, 1_800_000);
+  if (options.untilZeroLag) await waitForZeroLag(stack.kafka, config.group, config.topic, 1_800_000, POLL_MS);
   const seconds = (performance.now() - start) / 1000;
   // The wall-clock rate is bound by whichever process runs out of CPU (or by round trips); CPU ms/event
   // says which one it is. It moves less with other load than the wall clock, but it moves too (rounds).
@@ -121,9 +137,9 @@ async function timed(
   const result = {
     name,
     seconds,
-    perSecond: N / seconds,
-    dynamoCpuMs: (cpuMs(config.dynamoPid) - cpu.dynamo) / N,
-    benchCpuMs: (benchCpu.user + benchCpu.system) / 1000 / N,
+    perSecond: events / seconds,
+    dynamoCpuMs: (cpuMs(config.dynamoPid) - cpu.dynamo) / events,
+    benchCpuMs: (benchCpu.user + benchCpu.system) / 1000 / events,
   };
   console.log(
     `${name.padEnd(48)} ${seconds.toFixed(2).padStart(8)} s ${result.perSecond.toFixed(0).padStart(8)} events/s   CPU ms/event: dynamo ${result.dynamoCpuMs.toFixed(3)}, this process ${result.benchCpuMs.toFixed(3)}`,
@@ -286,11 +302,12 @@ const results: Array<{ name: string; seconds: number; perSecond: number; dynamoC
 async function variant(
   name: string,
   body: (config: Config) => Promise<void>,
-  options: { untilZeroLag?: boolean; rttMs?: number } = {},
+  options: { untilZeroLag?: boolean; rttMs?: number; long?: boolean } = {},
 ) {
   const result = await timed(name, body, {
     untilZeroLag: options.untilZeroLag ?? true,
     rttMs: options.rttMs ?? 0,
+    long: options.long ?? false,
   });
   results.push(result);
   await stopAll();
@@ -302,12 +319,19 @@ interface Variant {
   body: (config: Config, log: Recorded[]) => Promise<void>;
   untilZeroLag?: boolean;
   rttMs?: number;
+  /** Reads the topic of LONG_N events. */
+  long?: boolean;
 }
 const far = { rttMs: RTT_MS };
 const VARIANTS = {
-  bare: { name: 'bare kafkajs consumption (ceiling)', body: (c) => consumeAll(c, async () => {}) },
+  bare: {
+    name: 'bare kafkajs consumption (ceiling)',
+    body: (c) => consumeAll(c, async () => {}),
+    long: true,
+  },
   none: {
     name: 'citystream processor, --sink none',
+    long: true,
     body: async (c) => {
       const running = await startPipelineProcessor(c, { sink: 'none' });
       stopLater.push(() => running.stop());

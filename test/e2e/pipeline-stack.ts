@@ -81,12 +81,16 @@ export function readTopic(kafka: Kafka, topic: string): Promise<ReadMessageWithH
   return readTopicWithHeaders(kafka, topic, 60_000);
 }
 
-/** Waits until the group has committed every partition's log end (lag 0), or fails after the deadline. */
+/**
+ * Waits until the group has committed every partition's log end (lag 0), or fails after the deadline;
+ * looks every `pollMs`.
+ */
 export async function waitForZeroLag(
   kafka: Kafka,
   group: string,
   topic: string,
   timeoutMs = 120_000,
+  pollMs = 200,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -101,7 +105,7 @@ export async function waitForZeroLag(
       });
       if (done) return;
       if (Date.now() > deadline) throw new Error(`group ${group} still lags on ${topic}`);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   } finally {
     await admin.disconnect();
